@@ -1,0 +1,136 @@
+"""Tables 二, 三 and 四 read from table grids (PDF geometry, HTML, DOCX).
+
+Rows are recognised by their labels, not their position: each row's label cells
+are matched against the template's rows (by meaning, see ``official.yaml``), and
+its values are the run of number-or-blank cells at the end of the row. So a
+table split across pages, a label wrapped over three lines or a label column
+merged differently from the official template all read the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workbench.parse.numbers import Number, parse_cell
+from workbench.sources.document import Table
+from workbench.templates import Layouts, RequestRow
+
+REQUEST_COLUMNS = 7
+REVIEW_CELLS = 15
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    section: str
+
+
+@dataclass
+class TableValues:
+    """What was read from a report's tables, before it becomes record cells."""
+
+    active: dict[tuple[str, str], Number | None] = field(default_factory=dict)
+    requests: dict[str, list[Number | None]] = field(default_factory=dict)
+    review: list[Number | None] | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def note(self, rule: str, severity: str, message: str, section: str) -> None:
+        self.findings.append(Finding(rule, severity, message, section))
+
+
+@dataclass
+class _Row:
+    label: str
+    values: list[Number | None]  # the trailing number-or-blank cells, in order
+    raw: list[str]
+
+
+def _split_row(cells: list[str]) -> _Row | None:
+    """Label = the leading cells up to the trailing run of number-or-blank cells."""
+    values: list[Number | None] = []
+    index = len(cells)
+    while index > 0:
+        value, is_number = parse_cell(cells[index - 1])
+        if not is_number:
+            break
+        values.insert(0, value)
+        index -= 1
+    label = "".join(cells[:index])
+    if not values:
+        return None
+    return _Row(label=label, values=values, raw=cells[index:])
+
+
+def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layout: str) -> TableValues:
+    found = TableValues()
+    request_rows = layouts.request_rows_for(layout)
+    items = layouts.item_measures(template)
+    next_request = 0
+    for table in tables:
+        for cells in table.origin_rows():
+            row = _split_row(cells)
+            if row is None:
+                continue
+            if row.label:
+                matched = _match_request_row(row.label, request_rows, next_request)
+                if matched is not None and len(row.values) >= REQUEST_COLUMNS:
+                    index, request_row = matched
+                    found.requests[request_row.key] = row.values[-REQUEST_COLUMNS:]
+                    next_request = index + 1
+                    continue
+                item = next(((i, m) for i, m in items if i.matches(row.label)), None)
+                if item is not None and item[0].key not in {k for k, _ in found.active}:
+                    _store_item(found, item[0].key, item[1], row)
+                    continue
+            if len(row.values) >= REVIEW_CELLS and found.review is None:
+                found.review = row.values[-REVIEW_CELLS:]
+    if found.review is None:
+        found.review = _review_by_proceeding(tables, layouts)
+    return found
+
+
+def _match_request_row(label: str, rows: tuple[RequestRow, ...], start: int) -> tuple[int, RequestRow] | None:
+    """The first template row at or after ``start`` whose words the label carries.
+
+    Walking in template order keeps 3.其他 (under 其他处理) from being read as an
+    earlier row, and a row the report skipped does not stop the rest.
+    """
+    for index in range(start, len(rows)):
+        if rows[index].matches(label):
+            return index, rows[index]
+    # A row printed out of order (rare): accept any match rather than lose it.
+    for index in range(0, start):
+        if rows[index].matches(label):
+            return index, rows[index]
+    return None
+
+
+def _store_item(found: TableValues, item: str, measures: tuple[str, ...], row: _Row) -> None:
+    values = row.values[-len(measures) :]
+    if len(values) < len(measures):
+        found.note("parse.short_row", "warning",
+                   f"{item}: {len(values)} value(s) for {len(measures)} columns", "active")
+        values = [None] * (len(measures) - len(values)) + values
+    for measure, value in zip(measures, values, strict=True):
+        found.active[(item, measure)] = value
+
+
+def _review_by_proceeding(tables: list[Table], layouts: Layouts) -> list[Number | None] | None:
+    """Section 四 printed as one row per proceeding (5 cells each) instead of one row of 15."""
+    blocks: dict[str, list[Number | None]] = {}
+    words = {"review": ("复议",), "litigation_direct": ("直接起诉", "未经复议"),
+             "litigation_after_review": ("复议后",)}
+    for table in tables:
+        for cells in table.origin_rows():
+            row = _split_row(cells)
+            if row is None or len(row.values) != 5 or not row.label:
+                continue
+            for key in ("litigation_after_review", "litigation_direct", "review"):
+                if any(w in row.label for w in words[key]) and key not in blocks:
+                    blocks[key] = row.values
+                    break
+    if len(blocks) != 3:
+        return None
+    return [v for p in layouts.proceedings for v in blocks[p.key]]

@@ -1,0 +1,267 @@
+"""Tables 二, 三 and 四 read from text, where the grid is gone.
+
+Two kinds of text reach here: PDF-extracted text (labels wrapped over lines,
+numbers after the label separated by spaces) and portal-crawler text, where a
+row's cells are run together (``一、本年新收政府信息公开申请数量801000081``).
+
+Each template row is found by its label's words, in template order; the row's
+printed run is the number text between the label and the next row's label.
+A run with fewer boundaries than cells is split every well-formed way, and the
+table's identities choose: row total = sum of the applicant columns, then the
+per-column identities across rows. Where more than one reading survives, the
+cells that differ are left blank and a finding lists the candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import product
+
+from workbench.parse.identities import column_violations, review_totals_hold, row_total_holds
+from workbench.parse.numbers import Number, run_splits, run_tokens
+from workbench.parse.tables import REQUEST_COLUMNS, REVIEW_CELLS, TableValues
+from workbench.templates import Label, Layouts
+from workbench.textnorm import nfkc
+
+_ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})、(?!\d)")
+_RUN_CHARS = re.compile(r"[-\d.,\s]*")
+_FIRST_NUMBER = re.compile(r"-?\d")
+_MAX_COMBINATIONS = 200_000
+
+
+class _Text:
+    """Section text in two aligned forms: spaced (boundaries kept) and compact (for labels)."""
+
+    def __init__(self, text: str):
+        self.spaced = _ORDINAL.sub(r"\1.", nfkc(text))
+        keep = [i for i, ch in enumerate(self.spaced) if not ch.isspace()]
+        self.compact = "".join(self.spaced[i] for i in keep)
+        self._to_spaced = [*keep, len(self.spaced)]
+
+    def spaced_at(self, compact_index: int) -> int:
+        return self._to_spaced[compact_index]
+
+
+@dataclass
+class _Hit:
+    key: str
+    start: int  # compact positions of the label's matched words
+    end: int
+
+
+def _text_patterns(label: Label) -> list[re.Pattern[str]]:
+    """Label patterns without ^/$ anchors: in running text a label is not a whole cell."""
+    return [re.compile(p.pattern.removeprefix("^").removesuffix("$")) for p in label.patterns]
+
+
+def _find_labels(text: _Text, labels: list[Label]) -> list[_Hit]:
+    hits: list[_Hit] = []
+    position = 0
+    for label in labels:
+        matches = [m for p in _text_patterns(label) if (m := p.search(text.compact, position))]
+        if not matches:
+            continue
+        first = min(matches, key=lambda m: (m.start(), -m.end()))
+        hits.append(_Hit(label.key, first.start(), first.end()))
+        position = first.end()
+    return hits
+
+
+def _runs(text: _Text, hits: list[_Hit], labels: dict[str, Label]) -> dict[str, str]:
+    """Each found label's printed run: the number text after its words, up to the next label."""
+    runs: dict[str, str] = {}
+    for index, hit in enumerate(hits):
+        start = text.spaced_at(hit.end)
+        end = text.spaced_at(hits[index + 1].start) if index + 1 < len(hits) else len(text.spaced)
+        region = text.spaced[start:end]
+        first = _FIRST_NUMBER.search(region)
+        if first is None:
+            runs[hit.key] = ""
+            continue
+        run = _RUN_CHARS.match(region, first.start()).group()  # type: ignore[union-attr]
+        after = region[first.start() + len(run) :]
+        next_label = labels[hits[index + 1].key].label if index + 1 < len(hits) else ""
+        runs[hit.key] = _drop_next_ordinal(run, after, next_label)
+    return runs
+
+
+def _drop_next_ordinal(run: str, after: str, next_label: str) -> str:
+    """``40000042.其他法律…``: the trailing ``2.`` is the next row's ordinal, not a value."""
+    ordinal = re.search(r"(\d)\.", next_label)
+    if not ordinal:
+        return run.rstrip(" .,")
+    digit = ordinal.group(1)
+    stripped = run.rstrip()
+    if stripped.endswith(digit + ".") and not after[:1].isdigit():
+        return stripped[:-2]
+    if stripped.endswith(digit) and after[:1] in ("、", "."):
+        return stripped[:-1]
+    return stripped.rstrip(" .,")
+
+
+def read_text_tables(sections: dict[str, str], layouts: Layouts, template: str, layout: str,
+                     hints: dict[str, set[int]] | None = None) -> TableValues:
+    found = TableValues()
+    if "active" in sections:
+        _read_active(found, sections["active"], layouts, template, hints or {})
+    if "requests" in sections:
+        _read_requests(found, sections["requests"], layouts, layout)
+    if "review" in sections:
+        _read_review(found, sections["review"], layouts)
+    return found
+
+
+# --- section 二 -----------------------------------------------------------------
+
+# Relations between a row's measures that hold in any sane report; they narrow
+# the readings of a run-together row when no identity applies.
+_PLAUSIBLE = {
+    ("issued", "repealed", "in_force"): lambda v: v[2] >= v[0],
+    ("new_made", "new_published", "total_published"): lambda v: v[2] >= v[1],
+}
+
+# 2021 layout: yearly flows (issued, repealed) and the stock in force are of
+# similar magnitude in real reports (88/55/698, 77/132/470, 62/33/440), so among
+# the readings left, the one with the most even digit lengths is taken, and the
+# finding says so. The 2019 layout has no such regularity, so it stays blank.
+_EVEN_FLOWS = {("issued", "repealed", "in_force")}
+
+
+def _read_active(found: TableValues, text: str, layouts: Layouts, template: str,
+                 hints: dict[str, set[int]]) -> None:
+    items = layouts.item_measures(template)
+    spaced = _Text(text)
+    hits = _find_labels(spaced, [i for i, _ in items])
+    runs = _runs(spaced, hits, {i.key: i for i, _ in items})
+    for item, measures in items:
+        if item.key not in runs:
+            continue
+        run = runs[item.key]
+        if not run.strip():
+            for measure in measures:
+                found.active[(item.key, measure)] = None
+            continue
+        candidates = run_splits(run_tokens(run), len(measures))
+        chosen = _choose_active(found, item.key, measures, run, candidates, hints.get(item.key, set()))
+        for measure, value in zip(measures, chosen, strict=True):
+            found.active[(item.key, measure)] = value
+
+
+def _choose_active(found: TableValues, item: str, measures: tuple[str, ...], run: str,
+                   candidates: list[list[Number]], hints: set[int]) -> list[Number | None]:
+    if len(candidates) == 1:
+        return list(candidates[0])
+    if not candidates:
+        found.note("parse.unreadable_run", "warning",
+                   f"{item}: the printed run '{run.strip()}' cannot be read as {len(measures)} cells", "active")
+        return [None] * len(measures)
+    plausible = [c for c in candidates if _PLAUSIBLE.get(measures, lambda v: True)(c)] or candidates
+    # Counts the report states in prose (e.g. 制发行政规范性文件62件) confirm a reading.
+    best_hint = max(sum(v in hints for v in c) for c in plausible)
+    plausible = [c for c in plausible if sum(v in hints for v in c) == best_hint]
+    if measures in _EVEN_FLOWS:
+        spread = [_length_spread(c) for c in plausible]
+        plausible = [c for c, s in zip(plausible, spread, strict=True) if s == min(spread)]
+    shown = ", ".join("/".join(str(v) for v in c) for c in candidates[:12])
+    if len(plausible) == 1:
+        found.note("parse.ambiguous_split", "warning",
+                   f"{item}: the run '{run.strip()}' fits {len(candidates)} splits ({shown}); "
+                   f"chose {'/'.join(str(v) for v in plausible[0])} as the only plausible one", "active")
+        return list(plausible[0])
+    found.note("parse.ambiguous_split", "warning",
+               f"{item}: the run '{run.strip()}' fits {len(candidates)} splits ({shown}); left blank", "active")
+    return [None] * len(measures)
+
+
+def _length_spread(values: list[Number]) -> int:
+    lengths = [len(str(abs(v))) for v in values]
+    return max(lengths) - min(lengths)
+
+
+# --- section 三 -----------------------------------------------------------------
+
+def _read_requests(found: TableValues, text: str, layouts: Layouts, layout: str) -> None:
+    rows = list(layouts.request_rows_for(layout))
+    spaced = _Text(text)
+    hits = _find_labels(spaced, rows)
+    runs = _runs(spaced, hits, {r.key: r for r in rows})
+    options: dict[str, list[list[Number | None]]] = {}
+    for row in rows:
+        if row.key not in runs:
+            found.note("parse.missing_row", "warning", f"row {row.key} ({row.label}) not found", "requests")
+            continue
+        run = runs[row.key]
+        if not run.strip():
+            options[row.key] = [[None] * REQUEST_COLUMNS]
+            continue
+        splits = run_splits(run_tokens(run), REQUEST_COLUMNS)
+        consistent = [s for s in splits if row_total_holds(s)]
+        if consistent:
+            options[row.key] = consistent  # type: ignore[assignment]
+        elif splits:
+            found.note("parse.row_total", "warning",
+                       f"row {row.key}: no reading of '{run.strip()}' has 总计 = sum of columns", "requests")
+            options[row.key] = splits  # type: ignore[assignment]
+        else:
+            found.note("parse.unreadable_run", "warning",
+                       f"row {row.key}: '{run.strip()}' cannot be read as {REQUEST_COLUMNS} cells", "requests")
+            options[row.key] = [[None] * REQUEST_COLUMNS]
+    found.requests.update(_settle(found, options, [r.key for r in rows], "requests"))
+
+
+def _settle(found: TableValues, options: dict[str, list[list[Number | None]]],
+            row_order: list[str], section: str) -> dict[str, list[Number | None]]:
+    """Pick, for every ambiguous row, the reading that breaks the fewest column identities."""
+    ambiguous = [k for k, o in options.items() if len(o) > 1]
+    fixed = {k: o[0] for k, o in options.items() if len(o) == 1}
+    if not ambiguous:
+        return fixed
+    combinations = 1
+    for key in ambiguous:
+        combinations *= len(options[key])
+    if combinations > _MAX_COMBINATIONS:
+        found.note("parse.ambiguous_split", "warning",
+                   f"{len(ambiguous)} rows fit too many readings ({combinations}); left blank", section)
+        return {**fixed, **{k: [None] * REQUEST_COLUMNS for k in ambiguous}}
+    scored: list[tuple[int, dict[str, list[Number | None]]]] = []
+    for choice in product(*(options[k] for k in ambiguous)):
+        rows = {**fixed, **dict(zip(ambiguous, choice, strict=True))}
+        scored.append((column_violations(rows, row_order), rows))
+    best = min(score for score, _ in scored)
+    winners = [rows for score, rows in scored if score == best]
+    settled = dict(winners[0])
+    for key in ambiguous:
+        readings = {tuple(w[key]) for w in winners}
+        if len(readings) > 1:
+            settled[key] = [v if len({r[i] for r in readings}) == 1 else None
+                            for i, v in enumerate(winners[0][key])]
+            shown = "; ".join(",".join(map(str, r)) for r in sorted(readings, key=str)[:6])
+            found.note("parse.ambiguous_split", "warning",
+                       f"row {key}: {len(readings)} readings fit every identity ({shown}); "
+                       "differing cells left blank", section)
+    return settled
+
+
+# --- section 四 -----------------------------------------------------------------
+
+def _read_review(found: TableValues, text: str, layouts: Layouts) -> None:
+    spaced = _Text(text)
+    header_end = max((m.end() for m in re.finditer("总计|审结", spaced.compact)), default=0)
+    region = spaced.spaced[spaced.spaced_at(header_end):] if header_end else spaced.spaced
+    first = _FIRST_NUMBER.search(region)
+    if first is None:
+        found.review = [None] * REVIEW_CELLS
+        return
+    run = _RUN_CHARS.match(region, first.start()).group()  # type: ignore[union-attr]
+    splits = run_splits(run_tokens(run), REVIEW_CELLS)
+    consistent = [s for s in splits if review_totals_hold(s)] or splits
+    if not consistent:
+        found.note("parse.unreadable_run", "warning",
+                   f"'{run.strip()}' cannot be read as {REVIEW_CELLS} cells", "review")
+        found.review = [None] * REVIEW_CELLS
+        return
+    if len(consistent) > 1:
+        found.note("parse.ambiguous_split", "warning",
+                   f"'{run.strip()}' fits {len(consistent)} readings; differing cells left blank", "review")
+    found.review = [c[0] if len(set(c)) == 1 else None for c in zip(*consistent, strict=True)]

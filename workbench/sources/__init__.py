@@ -1,0 +1,80 @@
+"""Readers that turn a file into a :class:`Document`, one module per format.
+
+``read_document(path)`` is the only entry point: it sniffs the format from the
+bytes (a report saved as ``.htm``, ``.doc.html`` or with no suffix still reads)
+and turns every failure into a :class:`SourceError` with a plain reason.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+from workbench.sources import docx, html, pdf, text
+from workbench.sources.document import Block, Document, Paragraph, SourceError, Table
+
+__all__ = ["Block", "Document", "Paragraph", "SourceError", "Table", "read_document", "sniff_format"]
+
+Reader = Callable[[Path, bytes], Document]
+READERS: dict[str, Reader] = {"pdf": pdf.read, "html": html.read, "docx": docx.read, "txt": text.read}
+SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx",
+            ".txt": "txt", ".text": "txt"}
+
+
+def sniff_format(path: Path, data: bytes) -> str:
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    suffix_format = SUFFIXES.get(path.suffix.lower())
+    if suffix_format in ("pdf", "docx"):
+        return suffix_format  # claims to be binary but is not: the reader says why
+    lowered = head[:1024].lower()
+    if suffix_format == "html" or any(t in lowered for t in (b"<html", b"<!doctype", b"<p", b"<table", b"<div")):
+        return "html"
+    return "txt"
+
+
+def read_document(path: str | Path) -> Document:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(path, "file not found") from None
+    except IsADirectoryError:
+        raise SourceError(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read ({exc.strerror})") from None
+    if not data.strip():
+        raise SourceError(path, "the file is empty")
+    fmt = sniff_format(path, data)
+    if fmt == "docx" and not zipfile.is_zipfile(BytesIO(data)):
+        raise SourceError(path, "not a valid DOCX file (it is not a zip archive)")
+    try:
+        return READERS[fmt](path, data)
+    except SourceError:
+        raise
+    except Exception as exc:  # a reader library failing on a damaged file
+        raise SourceError(path, f"cannot be read as {fmt.upper()} ({type(exc).__name__}: {exc})") from None
+
+
+def iter_report_files(paths: list[str | Path]) -> list[Path]:
+    """Files named directly, plus every report-like file under named folders (recursively).
+
+    Inside folders only known report suffixes are taken, so expected records,
+    READMEs and notebooks beside the reports are not mistaken for reports.
+    A glob the shell did not expand (e.g. quoted) is expanded here.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if any(ch in str(raw) for ch in "*?[") and not path.exists():
+            found.extend(sorted(p for p in Path().glob(str(raw)) if p.is_file()))
+        elif path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+        else:
+            found.append(path)
+    return found
