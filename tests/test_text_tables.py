@@ -75,3 +75,25 @@ def test_ambiguous_section_two_row_is_left_blank_with_a_finding() -> None:
     assert found.active[("regulations", "new_made")] == 0
     assert found.active[("normative_documents", "new_made")] is None
     assert any("898989" in f.message and "10 splits" in f.message for f in found.findings)
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_identity_search_finds_exactly_the_consistent_splits(seed: int) -> None:
+    """The pruned search equals brute force (every split, then filter) on runs small enough for both."""
+    from workbench.parse.numbers import splits_with_totals
+
+    rng = random.Random(seed)
+    groups = rng.choice([[7], [5, 5, 5], [3, 3]])
+    values: list[int] = []
+    big = 150 if len(groups) == 1 else 30  # keeps brute force (every split) affordable
+    for size in groups:
+        cells = [rng.choice([0, 0, rng.randint(0, 12), rng.randint(0, big)]) for _ in range(size - 1)]
+        values += [*cells, sum(cells)]
+    run = "".join(str(v) + (" " if rng.random() < 0.15 else "") for v in values).strip()
+    tokens = run_tokens(run)
+    starts = [sum(groups[:i]) for i in range(len(groups))]
+    brute = [s for s in run_splits(tokens, sum(groups))
+             if all(sum(s[a:a + n - 1]) == s[a + n - 1] for a, n in zip(starts, groups, strict=True))]
+    found = splits_with_totals(tokens, groups)
+    assert sorted(found) == sorted(brute)
+    assert values in found

@@ -130,3 +130,81 @@ def run_splits(tokens: list[str], cells: int, limit: int = 200_000) -> list[list
 
     walk(0, cells, [])
     return results
+
+
+def splits_with_totals(tokens: list[str], groups: list[int], limit: int = 1000) -> list[list[int]] | None:
+    """Readings of a run of counts where each group's last cell is the sum of the others.
+
+    Table 三 rows are one group of 7 (six applicant columns, then 总计); table 四 is
+    three groups of 5. Building the identity into the search, instead of filtering
+    every split afterwards, keeps a 24-digit run to a few hundred branches: the last
+    group's total is a suffix of the run, and an earlier group's total must be the
+    digits of the sum just read. Returns None for runs that are not plain counts
+    (signs, decimals), which the caller splits the general way.
+    """
+    if any(ch in t for t in tokens for ch in "-."):
+        return None
+    digits = "".join(tokens)
+    ends = [len(t) for t in tokens]
+    forced = {sum(ends[: i + 1]) for i in range(len(ends) - 1)}  # spaces the text kept
+    results: list[list[int]] = []
+
+    def piece(a: int, b: int) -> int | None:
+        """The cell digits[a:b], or None if it has a leading zero or spans a kept space."""
+        if b <= a or b > len(digits) or (b - a > 1 and digits[a] == "0"):
+            return None
+        if any(a < cut < b for cut in forced):
+            return None
+        return int(digits[a:b])
+
+    def cells(start: int, end: int, count: int, target: int | None) -> list[list[int]]:
+        """digits[start:end] (end=None: any end) as ``count`` cells, summing to ``target`` if given."""
+        out: list[list[int]] = []
+
+        def walk(pos: int, left: int, total: int, acc: list[int]) -> None:
+            if left == 0:
+                if pos == end and (target is None or total == target):
+                    out.append(acc)
+                return
+            for stop in range(pos + 1, end - left + 2):
+                if any(pos < cut < stop for cut in forced):
+                    break  # longer pieces would span a kept space too
+                value = piece(pos, stop)
+                if value is None:
+                    continue
+                if target is not None and total + value > target:
+                    break  # longer pieces are larger still
+                walk(stop, left - 1, total + value, [*acc, value])
+
+        walk(start, count, 0, [])
+        return out
+
+    def walk(pos: int, group: int, acc: list[int]) -> None:
+        if len(results) >= limit:
+            return
+        size = groups[group]
+        if group == len(groups) - 1:
+            for start in range(pos + size - 1, len(digits)):
+                total = piece(start, len(digits))
+                if total is not None:
+                    results.extend([*acc, *c, total] for c in cells(pos, start, size - 1, total))
+            return
+        later = sum(groups[group + 1 :])
+        for end in range(pos + size - 1, len(digits) - later):
+            for chosen in cells(pos, end, size - 1, None):
+                total = sum(chosen)
+                stop = end + len(str(total))
+                if piece(end, stop) == total:
+                    walk(stop, group + 1, [*acc, *chosen, total])
+
+    walk(0, 0, [])
+    return [r for r in results if _respects_forced(r, forced)]
+
+
+def _respects_forced(cells: list[int], forced: set[int]) -> bool:
+    """Every space the text kept is a boundary between two cells of the reading."""
+    cuts, position = set(), 0
+    for value in cells:
+        position += len(str(value))
+        cuts.add(position)
+    return forced <= cuts

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from itertools import product
 
-from workbench.parse.identities import column_violations, review_totals_hold, row_total_holds
-from workbench.parse.numbers import Number, run_splits, run_tokens
+from workbench.parse.identities import column_violations, row_total_holds
+from workbench.parse.numbers import Number, run_splits, run_tokens, splits_with_totals
 from workbench.parse.tables import REQUEST_COLUMNS, REVIEW_CELLS, TableValues
 from workbench.templates import Label, Layouts
 from workbench.textnorm import nfkc
@@ -28,6 +28,7 @@ _ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})、(?!\d)")
 _RUN_CHARS = re.compile(r"[-\d.,\s]*")
 _FIRST_NUMBER = re.compile(r"-?\d")
 _MAX_COMBINATIONS = 200_000
+_MAX_READINGS = 5_000  # beyond this a run that breaks its identity is left blank
 
 
 class _Text:
@@ -195,19 +196,39 @@ def _read_requests(found: TableValues, text: str, layouts: Layouts, layout: str)
         if not run.strip():
             options[row.key] = [[None] * REQUEST_COLUMNS]
             continue
-        splits = run_splits(run_tokens(run), REQUEST_COLUMNS)
-        consistent = [s for s in splits if row_total_holds(s)]
+        consistent, every = _readings(run, [REQUEST_COLUMNS])
         if consistent:
             options[row.key] = consistent  # type: ignore[assignment]
-        elif splits:
+        elif every:
             found.note("parse.row_total", "warning",
                        f"row {row.key}: no reading of '{run.strip()}' has 总计 = sum of columns", "requests")
-            options[row.key] = splits  # type: ignore[assignment]
+            options[row.key] = every  # type: ignore[assignment]
         else:
             found.note("parse.unreadable_run", "warning",
                        f"row {row.key}: '{run.strip()}' cannot be read as {REQUEST_COLUMNS} cells", "requests")
             options[row.key] = [[None] * REQUEST_COLUMNS]
     found.requests.update(_settle(found, options, [r.key for r in rows], "requests"))
+
+
+def _readings(run: str, groups: list[int]) -> tuple[list[list[Number]], list[list[Number]]]:
+    """(readings where every group's 总计 is the sum of the group, all readings if none is).
+
+    All readings are only enumerated when no consistent one exists (the report
+    itself breaks its identity), and only while there are few of them.
+    """
+    tokens = run_tokens(run)
+    cells = sum(groups)
+    consistent = splits_with_totals(tokens, groups)
+    if consistent is None:  # signs or decimals: not plain counts
+        every = run_splits(tokens, cells, limit=_MAX_READINGS)
+        starts = [sum(groups[:i]) for i in range(len(groups))]
+        consistent = [s for s in every
+                      if all(row_total_holds(s[a:a + n]) for a, n in zip(starts, groups, strict=True))]
+        return consistent, every
+    if consistent:
+        return consistent, consistent  # type: ignore[return-value]
+    every = run_splits(tokens, cells, limit=_MAX_READINGS + 1)
+    return [], every if len(every) <= _MAX_READINGS else []
 
 
 def _settle(found: TableValues, options: dict[str, list[list[Number | None]]],
@@ -217,6 +238,11 @@ def _settle(found: TableValues, options: dict[str, list[list[Number | None]]],
     fixed = {k: o[0] for k, o in options.items() if len(o) == 1}
     if not ambiguous:
         return fixed
+    winners = _consistent_choices(options, row_order)
+    if winners:
+        return _agree(found, winners, ambiguous, section)
+    # No reading satisfies every identity (the report itself is inconsistent):
+    # take the readings that break the fewest.
     combinations = 1
     for key in ambiguous:
         combinations *= len(options[key])
@@ -229,7 +255,12 @@ def _settle(found: TableValues, options: dict[str, list[list[Number | None]]],
         rows = {**fixed, **dict(zip(ambiguous, choice, strict=True))}
         scored.append((column_violations(rows, row_order), rows))
     best = min(score for score, _ in scored)
-    winners = [rows for score, rows in scored if score == best]
+    return _agree(found, [rows for score, rows in scored if score == best], ambiguous, section)
+
+
+def _agree(found: TableValues, winners: list[dict[str, list[Number | None]]], ambiguous: list[str],
+           section: str) -> dict[str, list[Number | None]]:
+    """Keep the cells every winning reading agrees on; blank the rest, with a finding."""
     settled = dict(winners[0])
     for key in ambiguous:
         readings = {tuple(w[key]) for w in winners}
@@ -243,6 +274,63 @@ def _settle(found: TableValues, options: dict[str, list[list[Number | None]]],
     return settled
 
 
+def _consistent_choices(options: dict[str, list[list[Number | None]]], row_order: list[str],
+                        limit: int = 64) -> list[dict[str, list[Number | None]]]:
+    """Every choice of readings under which all column identities hold (up to ``limit``).
+
+    Depth-first over the rows: the flow identity (new + carried over = processed +
+    carried forward) is tested as soon as its four rows are chosen, and the outcome
+    rows are pruned by column bounds (cells are counts, never negative), so only a
+    handful of branches are ever explored.
+    """
+    flow = ["new_received", "carried_over", "total_processed", "carried_forward"]
+    outcomes = [k for k in row_order[row_order.index("granted"): row_order.index("total_processed")]
+                if k in options] if "granted" in row_order and "total_processed" in row_order else []
+    if not all(k in options for k in flow) or not outcomes:
+        return []
+    width = len(options[flow[0]][0])
+    order = flow + outcomes
+    known = [all(r[c] is not None for k in order for r in options[k]) for c in range(width)]
+    lowest = {k: [min((r[c] or 0) for r in options[k]) for c in range(width)] for k in outcomes}
+    highest = {k: [max((r[c] or 0) for r in options[k]) for c in range(width)] for k in outcomes}
+    solutions: list[dict[str, list[Number | None]]] = []
+    chosen: dict[str, list[Number | None]] = {}
+
+    def fits_flow() -> bool:
+        new, old, done, forward = (chosen[k] for k in flow)
+        return all(not known[c] or new[c] + old[c] == done[c] + forward[c] for c in range(width))  # type: ignore[operator]
+
+    def walk(depth: int, partial: list[Number]) -> None:
+        if len(solutions) >= limit:
+            return
+        if depth == len(order):
+            if all(not known[c] or partial[c] == chosen["total_processed"][c] for c in range(width)):
+                solutions.append(dict(chosen))
+            return
+        key = order[depth]
+        rest = order[depth + 1:]
+        for reading in options[key]:
+            chosen[key] = reading
+            if depth < len(flow):
+                if depth == len(flow) - 1 and not fits_flow():
+                    continue
+                walk(depth + 1, partial)
+                continue
+            total = chosen["total_processed"]
+            summed = [p + (v or 0) for p, v in zip(partial, reading, strict=True)]
+            if any(known[c] and (summed[c] + sum(lowest[k][c] for k in rest) > total[c]  # type: ignore[operator]
+                                 or summed[c] + sum(highest[k][c] for k in rest) < total[c])  # type: ignore[operator]
+                   for c in range(width)):
+                continue
+            walk(depth + 1, summed)
+        chosen.pop(key, None)
+
+    walk(0, [0] * width)
+    for solution in solutions:
+        solution.update({k: v[0] for k, v in options.items() if k not in solution})
+    return solutions
+
+
 # --- section 四 -----------------------------------------------------------------
 
 def _read_review(found: TableValues, text: str, layouts: Layouts) -> None:
@@ -254,8 +342,8 @@ def _read_review(found: TableValues, text: str, layouts: Layouts) -> None:
         found.review = [None] * REVIEW_CELLS
         return
     run = _RUN_CHARS.match(region, first.start()).group()  # type: ignore[union-attr]
-    splits = run_splits(run_tokens(run), REVIEW_CELLS)
-    consistent = [s for s in splits if review_totals_hold(s)] or splits
+    consistent, every = _readings(run, [5, 5, 5])
+    consistent = consistent or every
     if not consistent:
         found.note("parse.unreadable_run", "warning",
                    f"'{run.strip()}' cannot be read as {REVIEW_CELLS} cells", "review")
