@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WHITESPACE = re.compile(r"\s+")
 # Ordinals written 1、 1. 1． (NFKC turns ． into .) all become "1."
@@ -22,6 +23,7 @@ def compact(text: str) -> str:
     return _WHITESPACE.sub("", nfkc(text).replace("\u3000", " "))
 
 
+@lru_cache(maxsize=65536)  # the same labels are matched against every template row
 def label_key(text: str) -> str:
     """The form labels are matched in: compact, quotes dropped, ordinals as ``1.``."""
     return _ARABIC_ORDINAL.sub(r"\1.", compact(text).translate(_QUOTES))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import combinations
 
 from workbench.textnorm import nfkc
@@ -24,6 +25,7 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _ZERO_WORDS = {"无", "零", "没有"}
 
 
+@lru_cache(maxsize=16384)  # tables repeat the same cell texts ("0", "", "1") thousands of times
 def parse_cell(text: str | None) -> tuple[Number | None, bool]:
     """A table cell's value: ``(value, True)``; blank → ``(None, True)``; text → ``(None, False)``.
 

@@ -94,15 +94,14 @@ class CategoryRule:
     follows: frozenset[str] = frozenset()
 
     def fits(self, count: _Count) -> bool:
-        checks = [
-            _any(self.label, count.key),
-            not self.clause or _any(self.clause, count.clause),
-            not self.sentence or _any(self.sentence, count.sentence),
-            not self.context or _any(self.context, count.context),
-            not self.parent or count.parent in self.parent,
-            not self.follows or bool(self.follows & set(count.earlier)),
-        ]
-        return all(checks)
+        return (
+            _any(self.label, count.key)
+            and (not self.clause or _any(self.clause, count.clause))
+            and (not self.sentence or _any(self.sentence, count.sentence))
+            and (not self.context or _any(self.context, count.context))
+            and (not self.parent or count.parent in self.parent)
+            and (not self.follows or bool(self.follows & set(count.earlier)))
+        )
 
 
 def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
@@ -370,8 +369,10 @@ def _boundaries(text: str, start: int, left: int, opaque: list[bool], lex: Lexic
 def _spans(region: str, words: tuple[str, ...], offset: int) -> list[tuple[int, int]]:
     spans = []
     for word in words:
-        for m in re.finditer(re.escape(word), region):
-            spans.append((offset + m.start(), offset + m.end()))
+        at = region.find(word)
+        while at >= 0:  # str.find, not a regex per word: this runs for every count found
+            spans.append((offset + at, offset + at + len(word)))
+            at = region.find(word, at + len(word))
     return spans
 
 

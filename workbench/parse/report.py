@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -31,12 +30,10 @@ class NotAReportError(SourceError):
 
 def parse_file(path: str | Path) -> ReportRecord:
     """Read any supported file and parse it; raises SourceError with a plain reason."""
-    path = Path(path)
-    document = read_document(path)
-    return parse_document(document, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    return parse_document(read_document(path))
 
 
-def parse_document(document: Document, sha256: str = "") -> ReportRecord:
+def parse_document(document: Document) -> ReportRecord:
     text = document.text()
     official = layouts()
     spans = find_sections(text)
@@ -60,7 +57,7 @@ def parse_document(document: Document, sha256: str = "") -> ReportRecord:
         year=year,
         template=template,
         published_on=signature.date if signature else document.meta.get("page_date"),
-        source=Source(path=document.path.name, sha256=sha256, format=document.format),
+        source=Source(path=document.path.name, sha256=document.sha256, format=document.format),
         sections=sections,
     )
     _note_gaps(record, spans)

@@ -7,6 +7,7 @@ and turns every failure into a :class:`SourceError` with a plain reason.
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from collections.abc import Callable
 from io import BytesIO
@@ -54,11 +55,13 @@ def read_document(path: str | Path) -> Document:
     if fmt == "docx" and not zipfile.is_zipfile(BytesIO(data)):
         raise SourceError(path, "not a valid DOCX file (it is not a zip archive)")
     try:
-        return READERS[fmt](path, data)
+        document = READERS[fmt](path, data)
     except SourceError:
         raise
     except Exception as exc:  # a reader library failing on a damaged file
         raise SourceError(path, f"cannot be read as {fmt.upper()} ({type(exc).__name__}: {exc})") from None
+    document.sha256 = hashlib.sha256(data).hexdigest()
+    return document
 
 
 def iter_report_files(paths: list[str | Path]) -> list[Path]:

@@ -48,6 +48,7 @@ class Document:
     path: Path
     format: str  # pdf | html | docx | txt
     blocks: list[Block] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes, set by read_document
     # What the container says about the report, outside its body text:
     # "title" (page title / crawler header), "page_date" (portal publication
     # date, YYYY-MM-DD), "publisher" ...
