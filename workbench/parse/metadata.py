@@ -60,11 +60,14 @@ def signature(text: str, year: int | None) -> Signature | None:
     # The report must really end here: only a short issuer line may follow the date.
     if len(compact(tail[position:])) > 24:
         return None
-    line_start = tail.rfind("\n", 0, position)
-    issuer_start = tail.rfind("\n", 0, line_start) if line_start > 0 else -1
-    issuer = tail[issuer_start + 1 : line_start] if line_start > 0 else ""
-    start = issuer_start + 1 if issuer.strip() and len(compact(issuer)) <= 40 and "。" not in issuer else line_start + 1
-    return Signature(date=date, start=window_start + max(start, 0))
+    # The issuer's name right before the date, when it stands alone: after the last
+    # line break or sentence end (crawler text has no line breaks at all).
+    before = tail[:position].rstrip()
+    cut = max(before.rfind(mark) for mark in ("\n", "。", "；", "！", "？"))
+    issuer = before[cut + 1 :]
+    plain_name = 0 < len(compact(issuer)) <= 40 and not re.search(r"[，,：:]", issuer)
+    start = cut + 1 if plain_name else position
+    return Signature(date=date, start=window_start + start)
 
 
 def _arabic(match: re.Match[str]) -> str | None:

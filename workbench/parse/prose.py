@@ -310,6 +310,8 @@ def _label(text: str, left: int, opaque: list[bool], earlier: list[str], lex: Le
         rest = text[boundary.end : left]
         if boundary.kind != "verb" and _clean(rest, lex) in lex.bare_nouns:
             continue  # 发布各类信息: 各类 alone would leave a bare noun
+        if rest.startswith("的"):
+            continue  # 结转下年度办理的申请: the verb belongs to a 的-clause, not before the label
         keeps_verb = boundary.kind == "verb" and _clean(rest, lex) in lex.bare_nouns
         label = _clean(text[boundary.start : left] if keeps_verb else rest, lex)
         cut_something = boundary.kind == "de" or (boundary.kind == "verb" and not keeps_verb)
@@ -465,8 +467,11 @@ _IMPROVE_TITLE = (
     r"(?:及(?:下一步)?(?:工作)?(?:成效|情况|计划|打算|安排))?"
 )
 _IMPROVE_CUE = re.compile(r"改进|整改|下一步|今后|打算|计划|努力")
+# What may follow a heading directly when crawler text runs it into its first item.
+_ITEM_AHEAD = rf"(?=\d{{1,2}}[、.．]|[{_CN}]{{1,2}}是|[（(][{_CN}\d]{{1,2}}[）)])"
 _HEADING = re.compile(
-    rf"(?:(?<=^)|(?<=[¶。；;！？]))({_HEAD_ORD})({_PROBLEM_TITLE}|{_IMPROVE_TITLE})(?:[：:。]|(?=¶)|$)"
+    rf"(?:(?<=^)|(?<=[¶。；;！？]))({_HEAD_ORD})({_PROBLEM_TITLE}|{_IMPROVE_TITLE})(?:方面)?"
+    rf"(?:[：:。]|(?=¶)|$|{_ITEM_AHEAD})"
 )
 # The sentence that leads from the problems to the measures.
 _TRANSITION = re.compile(

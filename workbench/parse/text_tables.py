@@ -27,27 +27,42 @@ from workbench.textnorm import nfkc
 _ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})、(?!\d)")
 _RUN_CHARS = re.compile(r"[-\d.,\s]*")
 _FIRST_NUMBER = re.compile(r"-?\d")
+_NUMBER_TOKEN = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 _MAX_COMBINATIONS = 200_000
 _MAX_READINGS = 5_000  # beyond this a run that breaks its identity is left blank
 
 
 class _Text:
-    """Section text in two aligned forms: spaced (boundaries kept) and compact (for labels)."""
+    """Section text in two aligned forms: ``spaced`` keeps every character (spaces are
+    cell boundaries), ``labels`` drops whitespace and value digits, so a label that
+    PDF text wraps around its numbers (``逾期不`` / ``3 0 0 0 0 0 3`` / ``补正``) reads
+    as one phrase. Ordinals (``2.`` before a label) stay in the label view."""
 
     def __init__(self, text: str):
         self.spaced = _ORDINAL.sub(r"\1.", nfkc(text))
-        keep = [i for i, ch in enumerate(self.spaced) if not ch.isspace()]
-        self.compact = "".join(self.spaced[i] for i in keep)
+        hidden: set[int] = set()
+        for token in _NUMBER_TOKEN.finditer(self.spaced):
+            start, end = token.span()
+            if _is_ordinal_end(self.spaced, end):
+                end -= 1  # "…42." glued to the next label: its last digit is that label's ordinal
+            hidden.update(range(start, end))
+        keep = [i for i, ch in enumerate(self.spaced) if not ch.isspace() and i not in hidden]
+        self.labels = "".join(self.spaced[i] for i in keep)
         self._to_spaced = [*keep, len(self.spaced)]
 
-    def spaced_at(self, compact_index: int) -> int:
-        return self._to_spaced[compact_index]
+    def spaced_at(self, label_index: int) -> int:
+        return self._to_spaced[label_index]
+
+
+def _is_ordinal_end(text: str, end: int) -> bool:
+    """A number ending at ``end`` whose last digit is an ordinal: followed by . or 、 and a non-digit."""
+    return text[end : end + 1] in (".", "、") and not text[end + 1 : end + 2].isdigit()
 
 
 @dataclass
 class _Hit:
     key: str
-    start: int  # compact positions of the label's matched words
+    start: int  # positions in the label view of the label's matched words
     end: int
 
 
@@ -60,7 +75,7 @@ def _find_labels(text: _Text, labels: list[Label]) -> list[_Hit]:
     hits: list[_Hit] = []
     position = 0
     for label in labels:
-        matches = [m for p in _text_patterns(label) if (m := p.search(text.compact, position))]
+        matches = [m for p in _text_patterns(label) if (m := p.search(text.labels, position))]
         if not matches:
             continue
         first = min(matches, key=lambda m: (m.start(), -m.end()))
@@ -73,10 +88,12 @@ def _runs(text: _Text, hits: list[_Hit], labels: dict[str, Label]) -> dict[str, 
     """Each found label's printed run: the number text after its words, up to the next label."""
     runs: dict[str, str] = {}
     for index, hit in enumerate(hits):
-        start = text.spaced_at(hit.end)
+        # From the label's words (numbers may sit inside a wrapped label) to the next label.
+        start = text.spaced_at(hit.start)
         end = text.spaced_at(hits[index + 1].start) if index + 1 < len(hits) else len(text.spaced)
         region = text.spaced[start:end]
-        first = _FIRST_NUMBER.search(region)
+        first = next((m for m in _NUMBER_TOKEN.finditer(region)
+                      if not (len(m.group()) <= 2 and _is_ordinal_end(region, m.end()))), None)
         if first is None:
             runs[hit.key] = ""
             continue
@@ -335,8 +352,9 @@ def _consistent_choices(options: dict[str, list[list[Number | None]]], row_order
 
 def _read_review(found: TableValues, text: str, layouts: Layouts) -> None:
     spaced = _Text(text)
-    header_end = max((m.end() for m in re.finditer("总计|审结", spaced.compact)), default=0)
-    region = spaced.spaced[spaced.spaced_at(header_end):] if header_end else spaced.spaced
+    header_end = max((m.end() for m in re.finditer("总计|审结", spaced.labels)), default=0)
+    # Just past the header's last character: numbers after it are hidden from the label view.
+    region = spaced.spaced[spaced.spaced_at(header_end - 1) + 1:] if header_end else spaced.spaced
     first = _FIRST_NUMBER.search(region)
     if first is None:
         found.review = [None] * REVIEW_CELLS

@@ -16,6 +16,8 @@ from workbench.sources.encoding import decode
 
 _HEADER_LINE = re.compile(r"^\s*([^\s:：]{1,12})\s*[:：]\s*(.*)$")
 _BODY_RULE = re.compile(r"^=+\s*正文\s*=+\s*$")
+# Page furniture that PDF-to-text tools leave in the flow: "- 2 -", "— 3 —", "第4页", "5/12".
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 _DATE = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
 HEADER_KEYS = {"标题": "title", "发布时间": "page_date", "发布日期": "page_date",
                "发布机构": "publisher", "原文链接": "url"}
@@ -32,5 +34,6 @@ def read(path: Path, data: bytes) -> Document:
             meta[HEADER_KEYS[match.group(1)]] = match.group(2).strip()
     if "page_date" in meta and (date := _DATE.search(meta["page_date"])):
         meta["page_date"] = f"{date[1]}-{int(date[2]):02d}-{int(date[3]):02d}"
-    blocks = [Paragraph(line.strip()) for line in lines[body_start:] if line.strip()]
+    blocks = [Paragraph(line.strip()) for line in lines[body_start:]
+              if line.strip() and not _PAGE_NUMBER.match(line)]
     return Document(path=path, format="txt", blocks=blocks, meta=meta)
