@@ -11,6 +11,16 @@ REAL = ROOT / "data" / "real"
 EXPECTED = ROOT / "tests" / "expected"
 sys.path.insert(0, str(Path(__file__).parent))
 
+# Section 五 lists printed without ordinals: the corpus README calls their splits
+# judgement calls, so tests score them by similarity, not exactly.
+UNNUMBERED = {
+    ("2020_pingtan_text.txt", "problems"), ("2024_pingtan_text.txt", "problems"),
+    ("2024_pingtan.html", "problems"), ("2025_pingtan_text.txt", "problems"),
+    ("2025_pingtan.html", "problems"), ("2024_huaian.pdf", "improvements"),
+    ("2023_hongze.pdf", "problems"), ("2024_hongze.pdf", "problems"),
+    ("2021_pingtan_text.txt", "problems"),
+}
+
 
 def expected_records() -> list[dict]:
     return [json.loads(p.read_text("utf-8")) for p in sorted(EXPECTED.glob("*.expected.json"))]

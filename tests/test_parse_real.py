@@ -11,21 +11,12 @@ import difflib
 from functools import cache
 
 import pytest
-from conftest import REAL, expected_records
+from conftest import REAL, UNNUMBERED, expected_records
 from record_compare import cell_mismatches, metadata_mismatches
 
 from workbench.parse import parse_file
 
 EXPECTED = {e["source"]["path"]: e for e in expected_records()}
-# Section 五 items the corpus README calls judgement calls (no ordinals in the report):
-# scored by similarity, not exactly.
-UNNUMBERED = {
-    ("2020_pingtan_text.txt", "problems"), ("2024_pingtan_text.txt", "problems"),
-    ("2024_pingtan.html", "problems"), ("2025_pingtan_text.txt", "problems"),
-    ("2025_pingtan.html", "problems"), ("2024_huaian.pdf", "improvements"),
-    ("2023_hongze.pdf", "problems"), ("2024_hongze.pdf", "problems"),
-    ("2021_pingtan_text.txt", "problems"),
-}
 
 
 @cache

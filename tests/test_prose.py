@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 
 import pytest
-from conftest import REAL, expected_records
+from conftest import REAL, UNNUMBERED, expected_records
 
 from workbench.parse import prose
 from workbench.parse.prose import (
@@ -29,14 +29,6 @@ from workbench.parse.sections import split_sections
 from workbench.sources import read_document
 
 EXPECTED = {e["source"]["path"]: e for e in expected_records()}
-# Section 五 lists without ordinals: the README calls their splits judgement calls.
-UNNUMBERED = {
-    ("2020_pingtan_text.txt", "problems"), ("2024_pingtan_text.txt", "problems"),
-    ("2024_pingtan.html", "problems"), ("2025_pingtan_text.txt", "problems"),
-    ("2025_pingtan.html", "problems"), ("2024_huaian.pdf", "improvements"),
-    ("2023_hongze.pdf", "problems"), ("2024_hongze.pdf", "problems"),
-    ("2021_pingtan_text.txt", "problems"),
-}
 
 
 @cache
