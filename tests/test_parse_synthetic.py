@@ -76,7 +76,7 @@ def test_cells_exact_or_blank_with_a_finding(corpus) -> None:
 @pytest.mark.parametrize("fmt", ["pdf", "html", "docx"])
 def test_grid_formats_need_no_guessing(corpus, fmt: str) -> None:
     """PDF, HTML and DOCX keep the grid: no finding above info level (run-together text may have some)."""
-    for doc, expected, got in corpus:
+    for doc, _expected, got in corpus:
         if doc.suffix == f".{fmt}":
             assert not [f for f in got["findings"] if f["severity"] != "info"], doc.name
 
