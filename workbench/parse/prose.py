@@ -417,8 +417,9 @@ def _describe(text: str, start: int, count: _Count, found: list[tuple[int, int, 
     count.clause = label_key(text[_last_of(text, start, _SOFT_CLAUSE) : start])
     sentence_start = _last_of(text, start, _SENTENCE)
     count.sentence = label_key(text[sentence_start:start])
-    marks = [m.start() for m in _ITEM_MARK.finditer(text, 0, start)]
-    item_start = max([_last_of(text, start, {PARA}), *marks[-1:]])
+    paragraph_start = _last_of(text, start, {PARA})
+    marks = [m.start() for m in _ITEM_MARK.finditer(text, paragraph_start, start)]
+    item_start = max([paragraph_start, *marks[-1:]])
     count.context = label_key(text[item_start:start])
     in_sentence = [(s, c) for s, _, c in found if s >= sentence_start]
     count.earlier = tuple(c.category for _, c in in_sentence)
