@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from workbench.checks import check_report
 from workbench.parse import ReportRecord, parse_file
 from workbench.parse.identities import identity_results
 from workbench.sources import SourceError, iter_report_files
@@ -78,7 +79,11 @@ def summary_line(path: Path, record: ReportRecord, totals: dict[str, int]) -> st
     totals["filled"] += record.filled_cells()
     totals["passed"] += passed
     totals["failed"] += len(failed)
+    # What the parser had to decide, then what a reviewer would flag (the checks stage;
+    # rules needing last year's report run at ingest, where that report is known).
     warnings = [f for f in record.findings if f.severity != "info"]
+    warnings += [f for f in check_report(record) if f.severity != "info" and not f.rule.startswith(
+        ("requests.", "review."))]  # identities are summarised on the line above
     lines = [
         f"{path}",
         f"  {record.agency or '(agency not found)'} · {record.year or '?'} · template {record.template or '?'}"
@@ -91,7 +96,7 @@ def summary_line(path: Path, record: ReportRecord, totals: dict[str, int]) -> st
     lines += [f"  identity failed: {name}" for name in failed[:5]]
     if len(failed) > 5:
         lines.append(f"  … and {len(failed) - 5} more failed identities")
-    lines += [f"  {f.severity}: {f.message}" for f in warnings[:5]]
+    lines += [f"  {f.severity} [{f.rule}]: {f.message}" for f in warnings[:5]]
     if len(warnings) > 5:
         lines.append(f"  … and {len(warnings) - 5} more findings (see --json)")
     return "\n".join(lines)

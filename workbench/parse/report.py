@@ -60,7 +60,7 @@ def parse_document(document: Document) -> ReportRecord:
         source=Source(path=document.path.name, sha256=document.sha256, format=document.format),
         sections=sections,
     )
-    _note_gaps(record, spans)
+    _note_gaps(record)
     if template is not None:
         _fill_tables(record, document, official, template, sections)
     record.submitted_info = prose.submitted_info(sections["overview"])
@@ -79,19 +79,15 @@ def _refuse_non_reports(document: Document, text: str, template: str | None, sec
         )
 
 
-def _note_gaps(record: ReportRecord, spans: list) -> None:
-    found = {s.key for s in spans}
-    for key in SECTION_KEYS:
-        if key not in found:
-            record.note("parse.missing_section", "warning", f"section {key} not found", key)
+def _note_gaps(record: ReportRecord) -> None:
+    # Missing sections and a missing date are compliance findings (checks: sections.missing,
+    # timeliness.no_date), not parse decisions, so they are not repeated here.
     if record.agency is None:
         record.note("parse.no_agency", "warning", "no agency name found in the title")
     if record.year is None:
         record.note("parse.no_year", "error", "the year the report covers was not found")
     if record.template is None:
         record.note("parse.no_template", "error", "neither official table layout was recognised")
-    if record.published_on is None:
-        record.note("parse.no_date", "info", "no 落款 date at the end and no page date")
 
 
 def _fill_tables(record: ReportRecord, document: Document, official: Layouts, template: str,
