@@ -1,0 +1,32 @@
+-- answers: How were information requests (section 三, 总计 column) handled each year,
+--   summed over all agencies: received, granted, denied, unable, not processed, …?
+-- param $year_from int = NULL: first year to include (NULL: no lower bound)
+-- param $year_to int = NULL: last year to include (NULL: no upper bound)
+-- param $agency text = NULL: only agencies whose canonical name contains this text (NULL: all)
+-- Current revisions only; blank cells count as unknown (sum ignores them), not as 0.
+WITH totals AS (
+    SELECT r.year, r.agency_id, q.row, q.value
+    FROM requests q JOIN current_reports r USING (report_id)
+    WHERE q.applicant = 'total'
+      AND ($year_from IS NULL OR r.year >= $year_from)
+      AND ($year_to IS NULL OR r.year <= $year_to)
+      AND ($agency IS NULL OR r.agency_id LIKE '%' || $agency || '%')
+)
+SELECT
+    year,
+    count(DISTINCT agency_id)                                          AS agencies,
+    sum(value) FILTER (WHERE row = 'new_received')                     AS new_received,
+    sum(value) FILTER (WHERE row = 'carried_over')                     AS carried_over,
+    sum(value) FILTER (WHERE row = 'granted')                          AS granted,
+    sum(value) FILTER (WHERE row = 'partially_granted')                AS partially_granted,
+    sum(value) FILTER (WHERE row LIKE 'denied\_%' ESCAPE '\')          AS denied,
+    sum(value) FILTER (WHERE row LIKE 'unable\_%' ESCAPE '\')          AS unable,
+    sum(value) FILTER (WHERE row LIKE 'not\_processed\_%' ESCAPE '\')  AS not_processed,
+    sum(value) FILTER (WHERE row LIKE 'other\_%' ESCAPE '\')           AS other_handling,
+    sum(value) FILTER (WHERE row = 'total_processed')                  AS total_processed,
+    sum(value) FILTER (WHERE row = 'carried_forward')                  AS carried_forward,
+    round((sum(value) FILTER (WHERE row IN ('granted', 'partially_granted')))
+          / nullif(sum(value) FILTER (WHERE row = 'total_processed'), 0), 3) AS granted_share
+FROM totals
+GROUP BY year
+ORDER BY year;

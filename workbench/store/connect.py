@@ -1,0 +1,170 @@
+"""Opening the store: read-only connections for readers, the lock and snapshot swap for the writer.
+
+Concurrency model (snapshot swap; see docs/store.md):
+
+* **Readers** (notebooks, ``run_query``, ``export``, ``check``) open the database with
+  ``connect(db)``, i.e. ``read_only=True``. They never block a writer and never see a
+  half-written state.
+* **The writer** (``ingest``) takes an exclusive lock on ``<db>.lock`` (POSIX
+  ``lockf``, released by the kernel if the process dies, even by SIGKILL), copies the
+  database to ``.<name>.ingest-<pid>.tmp`` in the same folder, writes only to that
+  copy, checkpoints and fsyncs it, and ``os.replace()``s it over the database.
+  ``os.replace`` is atomic: a reader that opens the path gets either the old or the
+  new file, never a mix.
+* A reader that is already open keeps reading the **old** file (its inode lives on
+  until it closes), so its queries keep working; it sees new data after it
+  reconnects. DuckDB caches one database instance per path *per process*, so close
+  the old connection before opening a new one (``reconnect`` does both).
+* A SIGKILL during ingest leaves the database untouched (only the temp file is
+  lost, and the next ingest deletes it); ingest is idempotent, so rerun it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("data/workbench.duckdb")
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+
+
+class StoreError(Exception):
+    """A plain-language problem with the store (missing database, busy writer, bad query)."""
+
+
+class StoreBusyError(StoreError):
+    """Another ingest holds the writer lock."""
+
+
+def connect(db: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the current snapshot of the database."""
+    path = Path(db)
+    if not path.exists():
+        raise StoreError(f"no database at {path}: run `workbench ingest PATH --db {path}` first")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def reconnect(con: duckdb.DuckDBPyConnection | None, db: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
+    """Close ``con`` and open the newest snapshot (what a notebook does after an ingest)."""
+    if con is not None:
+        con.close()
+    return connect(db)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_FILE.read_text("utf-8"))
+
+
+def lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+@contextlib.contextmanager
+def writer_lock(db: Path, timeout: float = 0.0) -> Iterator[None]:
+    """Hold the exclusive writer lock for ``db``; wait up to ``timeout`` seconds for it.
+
+    ``lockf`` (a POSIX record lock) is not inherited by child processes, so parse
+    workers never keep it alive after the ingest process dies.
+    """
+    db.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = _read_holder(fd)
+                    raise StoreBusyError(
+                        f"another ingest is writing {db}{holder}; wait for it to finish "
+                        "(or pass a longer --wait)") from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+    return f" ({text})" if text else ""
+
+
+def temp_path(db: Path) -> Path:
+    return db.with_name(f".{db.name}.ingest-{os.getpid()}.tmp")
+
+
+def remove_stale_temps(db: Path) -> list[Path]:
+    """Temp copies left by a killed ingest. Call only while holding the writer lock."""
+    stale = sorted(db.parent.glob(f".{db.name}.ingest-*.tmp*"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+@contextlib.contextmanager
+def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable copy of ``db`` that replaces it when the block ends without error.
+
+    The caller must hold ``writer_lock(db)``. On an exception (or a kill) the copy is
+    dropped and ``db`` stays exactly as it was.
+    """
+    temp = temp_path(db)
+    try:
+        if db.exists():
+            shutil.copyfile(db, temp)
+        con = duckdb.connect(str(temp))
+        try:
+            apply_schema(con)
+            yield con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        publish(temp, db)
+    finally:
+        temp.unlink(missing_ok=True)
+        Path(str(temp) + ".wal").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def write(db: str | Path = DEFAULT_DB, wait: float = 0.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """For any stage that writes to the store (ingest, narrative tags …): lock, copy, swap.
+
+        with write(db) as con:
+            con.execute("CREATE OR REPLACE TABLE narrative_themes AS …")
+
+    Readers keep working throughout; they see the change after they reconnect.
+    """
+    path = Path(db)
+    with writer_lock(path, wait):
+        remove_stale_temps(path)
+        with snapshot(path) as con:
+            yield con
+
+
+def publish(temp: Path, db: Path) -> None:
+    """fsync the finished copy, then atomically put it in place of the database."""
+    with open(temp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, db)
+    dir_fd = os.open(db.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

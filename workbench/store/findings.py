@@ -1,0 +1,75 @@
+"""Findings for ``workbench check``: as stored by the last ingest, or checked again now.
+
+Both return rows (dicts with agency, year, rule, severity, message, expected,
+actual, source) for ``workbench.checks.format_findings_table``, current revisions
+only. ``recheck_findings`` runs ``check_report`` over the current reports on a
+read-only connection (each with its agency's current report for the year before)
+and does not write: the next ingest stores checks again for what it loads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.store.agencies import AgencyInfo, canonical_key, checks_kind
+from workbench.store.connect import DEFAULT_DB, StoreError, connect
+from workbench.store.records import load_record_dicts, record_from_dict
+
+_FILTER = ("($year IS NULL OR r.year = $year)"
+           " AND ($agency IS NULL OR r.agency_id LIKE '%' || $agency || '%' OR r.agency LIKE '%' || $agency || '%')")
+
+
+def _params(year: int | None, agency: str | None) -> dict[str, Any]:
+    return {"year": year, "agency": canonical_key(agency) if agency else None}
+
+
+def stored_findings(db: str | Path = DEFAULT_DB, year: int | None = None, agency: str | None = None,
+                    source: str | None = None) -> list[dict[str, Any]]:
+    """Findings stored for the current reports (``source``: parse | check | None for both)."""
+    with connect(db) as con:
+        rows = con.execute(
+            "SELECT r.agency_id, r.year, f.rule, f.severity, f.message, f.expected, f.actual, f.source"
+            " FROM findings f JOIN current_reports r USING (report_id)"
+            f" WHERE {_FILTER} AND ($source IS NULL OR f.source = $source)"
+            " ORDER BY r.agency_id, r.year, f.source DESC, f.rule",
+            {**_params(year, agency), "source": source}).fetchall()
+    keys = ("agency", "year", "rule", "severity", "message", "expected", "actual", "source")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def recheck_findings(db: str | Path = DEFAULT_DB, year: int | None = None, agency: str | None = None,
+                     chunk: int = 500) -> list[dict[str, Any]]:
+    """Run the checks again on the current reports; the parser's stored findings are included."""
+    try:
+        from workbench.checks import check_report
+    except ImportError:
+        raise StoreError("workbench.checks is not available, cannot re-run the checks") from None
+    rows = stored_findings(db, year, agency, source="parse")
+    with connect(db) as con:
+        kinds = {a: (kind, level) for a, kind, level in con.execute(
+            "SELECT agency_id, kind, level FROM agencies").fetchall()}
+        pairs = con.execute(
+            "SELECT r.report_id, r.agency_id, r.year, p.report_id FROM current_reports r"
+            " LEFT JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1"
+            f" WHERE {_FILTER} ORDER BY r.agency_id, r.year", _params(year, agency)).fetchall()
+        for start in range(0, len(pairs), chunk):
+            part = pairs[start:start + chunk]
+            records = load_record_dicts(con, [p[0] for p in part] + [p[3] for p in part if p[3] is not None])
+            for report_id, agency_id, report_year, previous_id in part:
+                previous = records.get(previous_id)
+                found = check_report(record_from_dict(records[report_id]),
+                                     record_from_dict(previous) if previous else None,
+                                     agency_kind=_kind(agency_id, kinds))
+                rows.extend({"agency": agency_id, "year": report_year, "rule": f.rule, "severity": f.severity,
+                             "message": f.message, "expected": f.expected, "actual": f.actual,
+                             "source": "check"} for f in found)
+    rows.sort(key=lambda r: (r["agency"], r["year"], r["source"] != "parse", r["rule"]))
+    return rows
+
+
+def _kind(agency_id: str, kinds: dict[str, tuple[str | None, str | None]]) -> str | None:
+    kind, level = kinds.get(agency_id, (None, None))
+    if kind is None:
+        return None
+    return checks_kind(AgencyInfo(agency_id, level, kind, None, None, "store"))

@@ -1,0 +1,221 @@
+-- The workbench store: DuckDB schema (spec: spec/report-record.md, store design: docs/store.md).
+--
+-- Applied on every ingest with IF NOT EXISTS / OR REPLACE, so it is safe to re-run.
+-- There are no PRIMARY KEY / UNIQUE constraints on purpose: DuckDB checks them eagerly
+-- on UPDATE (an update is a delete + insert) and every index slows the bulk loads.
+-- Uniqueness is the ingest's job (a single writer under a lock) and is tested.
+-- Keys that should be unique are named in the comments.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR NOT NULL,            -- unique
+    value VARCHAR
+);
+
+-- Every file the ingest has seen: one row per (path, sha256).
+CREATE TABLE IF NOT EXISTS documents (
+    path        VARCHAR   NOT NULL,    -- absolute path when ingested
+    sha256      VARCHAR   NOT NULL,    -- of the file's bytes; (path, sha256) is unique
+    format      VARCHAR,               -- pdf | html | docx | txt (NULL when the file could not be read)
+    size        BIGINT,                -- bytes
+    ingested_at TIMESTAMP NOT NULL,
+    status      VARCHAR   NOT NULL,    -- loaded | same_record | duplicate | failed
+    error       VARCHAR,               -- the plain reason when status = 'failed'
+    report_id   INTEGER                -- the report this file produced or matched
+);
+
+-- One row per agency-year revision. revision 1, 2, …; exactly one is_current per (agency_id, year).
+CREATE TABLE IF NOT EXISTS reports (
+    report_id           INTEGER   NOT NULL,  -- unique
+    agency_id           VARCHAR   NOT NULL,  -- canonical agency name, agencies.agency_id
+    agency              VARCHAR   NOT NULL,  -- the name as the report prints it
+    year                INTEGER   NOT NULL,  -- the year the report covers
+    revision            INTEGER   NOT NULL,
+    is_current          BOOLEAN   NOT NULL,
+    template            VARCHAR,             -- '2019' | '2021'
+    published_on        DATE,
+    fees_collected_yuan DOUBLE,
+    source_path         VARCHAR,
+    source_sha256       VARCHAR,
+    source_format       VARCHAR,
+    content_hash        VARCHAR   NOT NULL,  -- sha256 of the record's content (not of the file)
+    cells               INTEGER,             -- table cells in sections 二, 三, 四
+    filled_cells        INTEGER,             -- of which not blank
+    ingested_at         TIMESTAMP NOT NULL
+);
+
+-- Section 二, long form: (report_id, item, measure) is unique.
+CREATE TABLE IF NOT EXISTS active_disclosure (
+    report_id INTEGER NOT NULL,
+    item      VARCHAR NOT NULL,
+    measure   VARCHAR NOT NULL,
+    value     DOUBLE               -- NULL = blank cell, never 0
+);
+
+-- Section 三, long form: (report_id, row, applicant) is unique.
+CREATE TABLE IF NOT EXISTS requests (
+    report_id INTEGER NOT NULL,
+    row       VARCHAR NOT NULL,
+    applicant VARCHAR NOT NULL,
+    value     BIGINT
+);
+
+-- Section 四, long form: (report_id, proceeding, result) is unique.
+CREATE TABLE IF NOT EXISTS review_litigation (
+    report_id  INTEGER NOT NULL,
+    proceeding VARCHAR NOT NULL,
+    result     VARCHAR NOT NULL,
+    value      BIGINT
+);
+
+-- Counts stated in section 一's prose, in the order the report states them.
+CREATE TABLE IF NOT EXISTS submitted_info (
+    report_id INTEGER NOT NULL,
+    ordinal   INTEGER NOT NULL,
+    label     VARCHAR NOT NULL,
+    category  VARCHAR,
+    count     BIGINT,
+    unit      VARCHAR
+);
+
+-- Section 五's problems and improvements, one item per row (ordinal from 1).
+CREATE TABLE IF NOT EXISTS narrative_items (
+    report_id INTEGER NOT NULL,
+    section   VARCHAR NOT NULL,    -- problems | improvements
+    ordinal   INTEGER NOT NULL,
+    text      VARCHAR NOT NULL
+);
+
+-- The raw text of each section (overview, active, requests, review, problems, other).
+CREATE TABLE IF NOT EXISTS report_sections (
+    report_id INTEGER NOT NULL,
+    section   VARCHAR NOT NULL,
+    text      VARCHAR
+);
+
+-- What the parser noticed (source 'parse', rules parse.*) and what the checks found (source 'check').
+CREATE TABLE IF NOT EXISTS findings (
+    report_id INTEGER NOT NULL,
+    source    VARCHAR NOT NULL,    -- parse | check
+    rule      VARCHAR NOT NULL,
+    severity  VARCHAR NOT NULL,    -- info | warning | error
+    message   VARCHAR,
+    expected  VARCHAR,
+    actual    VARCHAR,
+    section   VARCHAR
+);
+
+-- The agency registry: one row per canonical agency (agency_id is unique).
+CREATE TABLE IF NOT EXISTS agencies (
+    agency_id VARCHAR NOT NULL,    -- canonical name
+    level     VARCHAR,             -- province | city | county | township (NULL when not derivable)
+    kind      VARCHAR,             -- government | department
+    region    VARCHAR,             -- the place, as far as known, e.g. 江苏省淮安市洪泽区
+    parent    VARCHAR,             -- agency_id of the government above, when derivable
+    origin    VARCHAR NOT NULL     -- registry (data/agencies.csv) | derived (from the name)
+);
+
+-- Every agency name seen in a report or listed in the registry, and what it resolves to.
+CREATE TABLE IF NOT EXISTS agency_names (
+    name      VARCHAR NOT NULL,    -- unique; as printed (NFKC, no whitespace)
+    agency_id VARCHAR NOT NULL
+);
+
+-- One entry per new revision of an agency-year: what changed between two reports.
+CREATE TABLE IF NOT EXISTS revision_log (
+    agency_id     VARCHAR   NOT NULL,
+    year          INTEGER   NOT NULL,
+    from_report   INTEGER,             -- the revision that was current before
+    to_report     INTEGER   NOT NULL,  -- the new current revision
+    changed_at    TIMESTAMP NOT NULL,
+    changed_cells JSON,                -- [{"table", "key", "old", "new"}, …]
+    summary       VARCHAR
+);
+
+-- Reference labels, so that exports and notebooks can show the report's own wording.
+CREATE OR REPLACE TABLE ref_request_rows AS
+SELECT * FROM (VALUES
+    (1, 'new_received', '一、本年新收政府信息公开申请数量'),
+    (2, 'carried_over', '二、上年结转政府信息公开申请数量'),
+    (3, 'granted', '（一）予以公开'),
+    (4, 'partially_granted', '（二）部分公开'),
+    (5, 'denied_state_secret', '（三）不予公开 1.属于国家秘密'),
+    (6, 'denied_law_prohibited', '（三）不予公开 2.其他法律行政法规禁止公开'),
+    (7, 'denied_three_security', '（三）不予公开 3.危及“三安全一稳定”'),
+    (8, 'denied_third_party', '（三）不予公开 4.保护第三方合法权益'),
+    (9, 'denied_internal_affairs', '（三）不予公开 5.属于三类内部事务信息'),
+    (10, 'denied_process_info', '（三）不予公开 6.属于四类过程性信息'),
+    (11, 'denied_enforcement_file', '（三）不予公开 7.属于行政执法案卷'),
+    (12, 'denied_admin_query', '（三）不予公开 8.属于行政查询事项'),
+    (13, 'unable_no_info', '（四）无法提供 1.本机关不掌握相关政府信息'),
+    (14, 'unable_needs_creation', '（四）无法提供 2.没有现成信息需要另行制作'),
+    (15, 'unable_unclear', '（四）无法提供 3.补正后申请内容仍不明确'),
+    (16, 'not_processed_petition', '（五）不予处理 1.信访举报投诉类申请'),
+    (17, 'not_processed_duplicate', '（五）不予处理 2.重复申请'),
+    (18, 'not_processed_publication', '（五）不予处理 3.要求提供公开出版物'),
+    (19, 'not_processed_excessive', '（五）不予处理 4.无正当理由大量反复申请'),
+    (20, 'not_processed_confirmation', '（五）不予处理 5.要求行政机关确认或重新出具已获取信息'),
+    (21, 'other_handling', '（六）其他处理'),
+    (22, 'other_no_correction', '（六）其他处理 1.申请人无正当理由逾期不补正'),
+    (23, 'other_fee_unpaid', '（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用'),
+    (24, 'other_misc', '（六）其他处理 3.其他'),
+    (25, 'total_processed', '（七）总计'),
+    (26, 'carried_forward', '四、结转下年度继续办理')
+) AS t(ordinal, row, label);
+
+CREATE OR REPLACE TABLE ref_applicants AS
+SELECT * FROM (VALUES
+    (1, 'natural_person', '自然人'), (2, 'commercial', '商业企业'), (3, 'research', '科研机构'),
+    (4, 'social_welfare', '社会公益组织'), (5, 'legal_services', '法律服务机构'),
+    (6, 'other_org', '其他'), (7, 'total', '总计')
+) AS t(ordinal, applicant, label);
+
+CREATE OR REPLACE TABLE ref_review_cells AS
+SELECT * FROM (VALUES
+    (1, 'review', '行政复议'), (2, 'litigation_direct', '行政诉讼·未经复议直接起诉'),
+    (3, 'litigation_after_review', '行政诉讼·复议后起诉')
+) AS t(ordinal, proceeding, label);
+
+-- Views ------------------------------------------------------------------------------
+
+CREATE OR REPLACE VIEW current_reports AS
+SELECT * FROM reports WHERE is_current;
+
+-- Section 三 wide: one row per report × row, the seven applicant columns side by side.
+CREATE OR REPLACE VIEW requests_wide AS
+SELECT
+    r.report_id, rep.agency_id, rep.agency, rep.year, rep.revision, rep.is_current,
+    r.row, ref.ordinal AS row_ordinal, ref.label AS row_label,
+    max(r.value) FILTER (WHERE r.applicant = 'natural_person') AS natural_person,
+    max(r.value) FILTER (WHERE r.applicant = 'commercial')     AS commercial,
+    max(r.value) FILTER (WHERE r.applicant = 'research')       AS research,
+    max(r.value) FILTER (WHERE r.applicant = 'social_welfare') AS social_welfare,
+    max(r.value) FILTER (WHERE r.applicant = 'legal_services') AS legal_services,
+    max(r.value) FILTER (WHERE r.applicant = 'other_org')      AS other_org,
+    max(r.value) FILTER (WHERE r.applicant = 'total')          AS total
+FROM requests r
+JOIN reports rep USING (report_id)
+LEFT JOIN ref_request_rows ref ON ref.row = r.row
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW current_requests_wide AS
+SELECT * FROM requests_wide WHERE is_current;
+
+-- Section 四 wide: one row per report × proceeding.
+CREATE OR REPLACE VIEW review_wide AS
+SELECT
+    v.report_id, rep.agency_id, rep.agency, rep.year, rep.revision, rep.is_current,
+    v.proceeding, ref.label AS proceeding_label,
+    max(v.value) FILTER (WHERE v.result = 'upheld')    AS upheld,
+    max(v.value) FILTER (WHERE v.result = 'corrected') AS corrected,
+    max(v.value) FILTER (WHERE v.result = 'other')     AS other,
+    max(v.value) FILTER (WHERE v.result = 'pending')   AS pending,
+    max(v.value) FILTER (WHERE v.result = 'total')     AS total
+FROM review_litigation v
+JOIN reports rep USING (report_id)
+LEFT JOIN ref_review_cells ref ON ref.proceeding = v.proceeding
+GROUP BY ALL;
+
+-- Findings with the report's agency and year (current and older revisions).
+CREATE OR REPLACE VIEW findings_detail AS
+SELECT f.*, rep.agency_id, rep.agency, rep.year, rep.revision, rep.is_current
+FROM findings f JOIN reports rep USING (report_id);
