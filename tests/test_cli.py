@@ -69,3 +69,41 @@ def test_folder_is_walked_and_summarised() -> None:
     result = workbench("parse", REAL)
     assert result.returncode == 0, result.stderr
     assert f"{len(list(REAL.iterdir()))} report(s) parsed, 0 failed" in result.stdout
+
+
+def test_ingest_check_query_narrative_export_as_a_user_runs_them(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    loaded = workbench("ingest", REAL, "--db", db, "--workers", "1")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "0 failed" in loaded.stdout and str(db) in loaded.stdout
+
+    again = workbench("ingest", str(REAL / "*.pdf"), "--db", db, "--workers", "1")  # a quoted glob
+    assert again.returncode == 0, again.stderr
+    assert "0 loaded" in again.stdout and "database not changed" in again.stdout
+
+    found = workbench("check", "--db", db, "--year", "2020", "--severity", "error")
+    assert found.returncode == 0, found.stderr
+    # 2020 Pingtan's outcomes add up to 26 in the 自然人 column while its （七）总计 says 20.
+    assert "requests.outcome_sum" in found.stdout and "平潭综合实验区" in found.stdout
+
+    outcomes = workbench("query", "request_outcomes_by_year", "-p", "year_from=2024", "--db", db, "--csv")
+    assert outcomes.returncode == 0, outcomes.stderr
+    header, *rows = outcomes.stdout.strip().splitlines()
+    assert header.startswith("year,") and {r.split(",")[0] for r in rows} == {"2024", "2025"}
+
+    unknown = workbench("query", "no_such_question", "--db", db)
+    assert unknown.returncode == 1 and "request_outcomes_by_year" in unknown.stderr
+
+    themes = workbench("narrative", "--db", db, "--agency", "平潭")
+    assert themes.returncode == 0, themes.stderr
+    assert "政策解读" in themes.stdout and "Repeated problems" in themes.stdout
+
+    exported = workbench("export", "--db", db, "--format", "csv", "--year", "2024", "--out", tmp_path / "x")
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "x" / "reports_2024.csv").read_text(encoding="utf-8-sig").count("\n") >= 3
+
+
+def test_store_commands_without_a_database_say_how_to_make_one(tmp_path: Path) -> None:
+    result = workbench("check", "--db", tmp_path / "none.duckdb")
+    assert result.returncode == 1
+    assert "workbench ingest" in result.stderr and "Traceback" not in result.stderr

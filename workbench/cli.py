@@ -4,6 +4,11 @@
     workbench parse REPORT.html --json         # exactly the report record
     workbench parse data/real                  # every report under a folder
     workbench synth OUT --agencies 5 --years 2019-2024 --seed 1
+    workbench ingest data/real reports/2024/*.pdf  # → data/workbench.duckdb, checked as it loads
+    workbench check --year 2023 --agency 平潭       # findings table
+    workbench query request_outcomes_by_year       # any queries/*.sql, as a table or CSV
+    workbench narrative --year 2024                # section 五 themes, repeats, copied sections
+    workbench export --format xlsx --year 2023     # tables for Excel
 """
 
 from __future__ import annotations
@@ -122,6 +127,180 @@ def synth(
     reports = generate(outdir, agencies=agencies, years=year_range, seed=seed,
                        formats=[f.strip() for f in formats.split(",") if f.strip()])
     _out(f"wrote {len(reports)} synthetic reports (each with a .expected.json) to {outdir}")
+
+
+DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB database file.")]
+YearOption = Annotated[int | None, typer.Option(help="Only this report year.")]
+AgencyOption = Annotated[str | None, typer.Option(help="Only agencies whose name contains this text.")]
+
+
+def _store_errors() -> tuple[type[Exception], ...]:
+    from workbench.narrative.store import NarrativeStoreError
+    from workbench.store import StoreError
+
+    return StoreError, NarrativeStoreError
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Report files, folders (searched recursively) or globs.")],
+    db: DbOption = Path("data/workbench.duckdb"),
+    workers: Annotated[int | None, typer.Option(help="Parse processes (default: all cores).")] = None,
+    registry: Annotated[Path | None, typer.Option(help="Agency registry CSV (level, region, parent, aliases).")]
+    = Path("data/agencies.csv"),
+    wait: Annotated[float, typer.Option(help="Seconds to wait if another ingest holds the database.")] = 0.0,
+    retry_failed: Annotated[bool, typer.Option(help="Parse files that failed before again.")] = False,
+    reparse: Annotated[bool, typer.Option(help="Parse every file again (after a parser upgrade).")] = False,
+    narrative: Annotated[bool, typer.Option(help="Re-run the section 五 comparison after loading.")] = True,
+) -> None:
+    """Load reports into DuckDB, checking each one; files already loaded are skipped.
+
+    The same agency-year with different content becomes a new revision (the newest
+    is current). Files that fail are recorded with their error; nothing else is lost.
+    Example: workbench ingest data/real ~/reports/2024 --db data/workbench.duckdb
+    """
+    from workbench.narrative.store import refresh_db
+    from workbench.store import ingest as ingest_reports
+
+    expanded = _expand_globs(paths)
+    if not expanded:
+        _err("workbench ingest: nothing matches " + ", ".join(paths))
+        raise typer.Exit(2)
+    try:
+        result = ingest_reports(expanded, db, workers=workers,
+                                registry=registry if registry and registry.exists() else None,
+                                wait=wait, retry_failed=retry_failed, reparse=reparse)
+        if narrative and result.swapped:
+            refresh_db(db, wait=wait)
+    except _store_errors() as exc:
+        _err(f"workbench ingest: {exc}")
+        raise typer.Exit(1) from None
+    for path, error in result.failures[:20]:
+        _err(f"failed: {path}: {error}")
+    if len(result.failures) > 20:
+        _err(f"… and {len(result.failures) - 20} more failures (table documents, status 'failed')")
+    _out(result.summary())
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _expand_globs(paths: list[str]) -> list[Path]:
+    """Shell globs reach us unexpanded on Windows and when quoted; expand them here."""
+    import glob
+
+    found: list[Path] = []
+    for text in paths:
+        matches = sorted(glob.glob(text, recursive=True)) if glob.has_magic(text) else [text]
+        found += [Path(m) for m in matches]
+    return found
+
+
+@app.command()
+def check(
+    db: DbOption = Path("data/workbench.duckdb"),
+    year: YearOption = None,
+    agency: AgencyOption = None,
+    severity: Annotated[str | None, typer.Option(help="Only error, warning or info.")] = None,
+    rerun: Annotated[bool, typer.Option(help="Run the checks again instead of showing stored findings.")]
+    = False,
+) -> None:
+    """Print the findings of the checks on the current reports as a table.
+
+    Example: workbench check --year 2023 --agency 平潭 --severity error
+    """
+    from workbench.checks.output import format_findings_table
+    from workbench.store import recheck_findings, stored_findings
+
+    try:
+        rows = (recheck_findings if rerun else stored_findings)(db, year, agency)
+    except _store_errors() as exc:
+        _err(f"workbench check: {exc}")
+        raise typer.Exit(1) from None
+    if severity:
+        rows = [r for r in rows if r["severity"] == severity]
+    _out(format_findings_table(rows))
+    counts = {s: sum(r["severity"] == s for r in rows) for s in ("error", "warning", "info")}
+    _out(f"\n{len(rows)} finding(s): " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@app.command()
+def query(
+    name: Annotated[str | None, typer.Argument(help="A query in queries/, e.g. penalties_trend.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = None,
+    db: DbOption = Path("data/workbench.duckdb"),
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run a named query from queries/*.sql (without a name: list them with their parameters).
+
+    Example: workbench query request_outcomes_by_year -p year=2023
+    """
+    import polars as pl
+
+    from workbench.store import list_queries, run_query
+
+    if name is None:
+        for q in list_queries():
+            params = " ".join(f"{p.name}={p.default if p.default is not None else ''}" for p in q.params)
+            _out(f"{q.name:32} {q.answers}" + (f"  [{params}]" if params else ""))
+        return
+    values = dict(item.partition("=")[::2] for item in param or [])
+    try:
+        frame = run_query(name, values, db)
+    except _store_errors() as exc:
+        _err(f"workbench query: {exc}")
+        raise typer.Exit(1) from None
+    if csv:
+        sys.stdout.write(frame.write_csv())
+    else:
+        with pl.Config(tbl_rows=200, tbl_cols=30, fmt_str_lengths=60, tbl_width_chars=200):
+            _out(str(frame))
+
+
+@app.command()
+def narrative(
+    db: DbOption = Path("data/workbench.duckdb"),
+    year: YearOption = None,
+    agency: AgencyOption = None,
+    refresh: Annotated[bool, typer.Option(help="Re-tag and re-compare before printing.")] = False,
+    limit: Annotated[int, typer.Option(help="Rows per list.")] = 10,
+) -> None:
+    """Section 五 across agencies and years: themes, repeated problems, copied sections.
+
+    Example: workbench narrative --year 2024 --agency 平潭
+    """
+    from workbench.narrative.store import narrative_summary, refresh_db
+    from workbench.store import connect
+
+    try:
+        if refresh:
+            refresh_db(db)
+        with connect(db) as con:
+            _out(narrative_summary(con, year=year, agency=agency, limit=limit))
+    except _store_errors() as exc:
+        _err(f"workbench narrative: {exc}")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or parquet.")] = "csv",
+    db: DbOption = Path("data/workbench.duckdb"),
+    year: YearOption = None,
+    out: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("export"),
+) -> None:
+    """Write the store's tables (current revisions) for people who work in Excel.
+
+    Example: workbench export --format xlsx --year 2023 --out briefing/
+    """
+    from workbench.store import export_tables
+
+    try:
+        written = export_tables(db, fmt, out, year)
+    except _store_errors() as exc:
+        _err(f"workbench export: {exc}")
+        raise typer.Exit(1) from None
+    for path in written:
+        _out(str(path))
 
 
 if __name__ == "__main__":

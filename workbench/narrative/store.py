@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -28,6 +29,7 @@ from workbench.narrative.model import (
 )
 from workbench.narrative.similarity import SimilarityConfig, default_config
 from workbench.narrative.taxonomy import Taxonomy, default_taxonomy
+from workbench.store.connect import write
 
 RESULT_TABLES = ("narrative_themes", "narrative_tags", "narrative_matches", "section_similarity",
                  "repeated_problems")
@@ -109,6 +111,14 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[Any
     if rows:
         marks = ", ".join("?" * len(rows[0]))
         con.executemany(f"INSERT INTO {table} VALUES ({marks})", list(rows))
+
+
+def refresh_db(db: str | Path, taxonomy: Taxonomy | None = None,
+               config: SimilarityConfig | None = None, wait: float = 0.0) -> NarrativeResult:
+    """:func:`refresh` on the database file, through the store's lock-copy-swap writer,
+    so notebooks reading the store keep working while the narrative tables are rebuilt."""
+    with write(db, wait) as con:
+        return refresh(con, taxonomy, config)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy | None = None,
