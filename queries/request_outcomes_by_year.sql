@@ -4,6 +4,8 @@
 -- param $year_to int = NULL: last year to include (NULL: no upper bound)
 -- param $agency text = NULL: only agencies whose canonical name contains this text (NULL: all)
 -- Current revisions only; blank cells count as unknown (sum ignores them), not as 0.
+-- granted_share counts only reports that filled both 予以公开/部分公开 and （七）总计, so a
+-- report with a blank outcome block does not drag the share towards 0.
 WITH totals AS (
     SELECT r.year, r.agency_id, q.row, q.value
     FROM requests q JOIN current_reports r USING (report_id)
@@ -25,8 +27,18 @@ SELECT
     sum(value) FILTER (WHERE row LIKE 'other\_%' ESCAPE '\')           AS other_handling,
     sum(value) FILTER (WHERE row = 'total_processed')                  AS total_processed,
     sum(value) FILTER (WHERE row = 'carried_forward')                  AS carried_forward,
-    round((sum(value) FILTER (WHERE row IN ('granted', 'partially_granted')))
-          / nullif(sum(value) FILTER (WHERE row = 'total_processed'), 0), 3) AS granted_share
+    round(any_value(known.granted_known) / nullif(any_value(known.processed_known), 0), 3) AS granted_share
 FROM totals
+LEFT JOIN (
+    SELECT year, sum(granted) AS granted_known, sum(processed) AS processed_known
+    FROM (
+        SELECT year, agency_id,
+               sum(value) FILTER (WHERE row IN ('granted', 'partially_granted')) AS granted,
+               sum(value) FILTER (WHERE row = 'total_processed')                  AS processed
+        FROM totals GROUP BY year, agency_id
+    )
+    WHERE granted IS NOT NULL AND processed IS NOT NULL
+    GROUP BY year
+) AS known USING (year)
 GROUP BY year
 ORDER BY year;
