@@ -32,6 +32,8 @@ from pathlib import Path
 
 import duckdb
 
+from workbench.templates import layouts
+
 DEFAULT_DB = Path("data/workbench.duckdb")
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
@@ -61,6 +63,30 @@ def reconnect(con: duckdb.DuckDBPyConnection | None, db: str | Path = DEFAULT_DB
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_FILE.read_text("utf-8"))
+    for table, rows in reference_labels().items():
+        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", rows)
+
+
+def reference_labels() -> dict[str, list[tuple[int, str, str]]]:
+    """The templates' row, column and proceeding labels, numbered in print order.
+
+    A numbered sub-row (2.重复申请) is shown with its group's label (（五）不予处理) in front,
+    as a reader of an export needs it without the table beside it.
+    """
+    layout = layouts()
+    rows, group = [], ""
+    for ordinal, row in enumerate(layout.request_rows, start=1):
+        label = row.label
+        if label.startswith("（"):
+            group = label.split(" ")[0]
+        elif label[:1].isdigit():
+            label = f"{group} {label}"
+        rows.append((ordinal, row.key, label))
+    return {
+        "ref_request_rows": rows,
+        "ref_applicants": [(i, c.key, c.label) for i, c in enumerate(layout.request_columns, start=1)],
+        "ref_review_cells": [(i, p.key, p.label) for i, p in enumerate(layout.proceedings, start=1)],
+    }
 
 
 def lock_path(db: Path) -> Path:

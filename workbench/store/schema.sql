@@ -132,48 +132,10 @@ CREATE TABLE IF NOT EXISTS revision_log (
 );
 
 -- Reference labels, so that exports and notebooks can show the report's own wording.
-CREATE OR REPLACE TABLE ref_request_rows AS
-SELECT * FROM (VALUES
-    (1, 'new_received', '一、本年新收政府信息公开申请数量'),
-    (2, 'carried_over', '二、上年结转政府信息公开申请数量'),
-    (3, 'granted', '（一）予以公开'),
-    (4, 'partially_granted', '（二）部分公开'),
-    (5, 'denied_state_secret', '（三）不予公开 1.属于国家秘密'),
-    (6, 'denied_law_prohibited', '（三）不予公开 2.其他法律行政法规禁止公开'),
-    (7, 'denied_three_security', '（三）不予公开 3.危及“三安全一稳定”'),
-    (8, 'denied_third_party', '（三）不予公开 4.保护第三方合法权益'),
-    (9, 'denied_internal_affairs', '（三）不予公开 5.属于三类内部事务信息'),
-    (10, 'denied_process_info', '（三）不予公开 6.属于四类过程性信息'),
-    (11, 'denied_enforcement_file', '（三）不予公开 7.属于行政执法案卷'),
-    (12, 'denied_admin_query', '（三）不予公开 8.属于行政查询事项'),
-    (13, 'unable_no_info', '（四）无法提供 1.本机关不掌握相关政府信息'),
-    (14, 'unable_needs_creation', '（四）无法提供 2.没有现成信息需要另行制作'),
-    (15, 'unable_unclear', '（四）无法提供 3.补正后申请内容仍不明确'),
-    (16, 'not_processed_petition', '（五）不予处理 1.信访举报投诉类申请'),
-    (17, 'not_processed_duplicate', '（五）不予处理 2.重复申请'),
-    (18, 'not_processed_publication', '（五）不予处理 3.要求提供公开出版物'),
-    (19, 'not_processed_excessive', '（五）不予处理 4.无正当理由大量反复申请'),
-    (20, 'not_processed_confirmation', '（五）不予处理 5.要求行政机关确认或重新出具已获取信息'),
-    (21, 'other_handling', '（六）其他处理'),
-    (22, 'other_no_correction', '（六）其他处理 1.申请人无正当理由逾期不补正'),
-    (23, 'other_fee_unpaid', '（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用'),
-    (24, 'other_misc', '（六）其他处理 3.其他'),
-    (25, 'total_processed', '（七）总计'),
-    (26, 'carried_forward', '四、结转下年度继续办理')
-) AS t(ordinal, row, label);
-
-CREATE OR REPLACE TABLE ref_applicants AS
-SELECT * FROM (VALUES
-    (1, 'natural_person', '自然人'), (2, 'commercial', '商业企业'), (3, 'research', '科研机构'),
-    (4, 'social_welfare', '社会公益组织'), (5, 'legal_services', '法律服务机构'),
-    (6, 'other_org', '其他'), (7, 'total', '总计')
-) AS t(ordinal, applicant, label);
-
-CREATE OR REPLACE TABLE ref_review_cells AS
-SELECT * FROM (VALUES
-    (1, 'review', '行政复议'), (2, 'litigation_direct', '行政诉讼·未经复议直接起诉'),
-    (3, 'litigation_after_review', '行政诉讼·复议后起诉')
-) AS t(ordinal, proceeding, label);
+-- Filled from workbench/templates/official.yaml by connect.apply_schema (one source of labels).
+CREATE OR REPLACE TABLE ref_request_rows (ordinal INTEGER, row VARCHAR, label VARCHAR);
+CREATE OR REPLACE TABLE ref_applicants (ordinal INTEGER, applicant VARCHAR, label VARCHAR);
+CREATE OR REPLACE TABLE ref_review_cells (ordinal INTEGER, proceeding VARCHAR, label VARCHAR);
 
 -- Views ------------------------------------------------------------------------------
 
