@@ -114,6 +114,8 @@ def synth(
     years: Annotated[str, typer.Option(help="Year range, e.g. 2019-2024.")] = "2019-2024",
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same corpus.")] = 1,
     formats: Annotated[str, typer.Option(help="Comma-separated formats.")] = "pdf,html,docx,txt",
+    breaks: Annotated[float, typer.Option(help="Share of agency-years broken on purpose (listed in breaks.tsv).")]
+    = 0.06,
 ) -> None:
     """Generate synthetic annual reports (marked synthetic) with a ground-truth record beside each."""
     from workbench.synth import generate
@@ -124,9 +126,15 @@ def synth(
     except ValueError:
         _err(f"workbench synth: --years must look like 2019-2024, not {years!r}")
         raise typer.Exit(2) from None
-    reports = generate(outdir, agencies=agencies, years=year_range, seed=seed,
-                       formats=[f.strip() for f in formats.split(",") if f.strip()])
-    _out(f"wrote {len(reports)} synthetic reports (each with a .expected.json) to {outdir}")
+    try:
+        reports = generate(outdir, agencies=agencies, years=year_range, seed=seed,
+                           formats=[f.strip() for f in formats.split(",") if f.strip()], break_share=breaks)
+    except ValueError as error:
+        _err(f"workbench synth: {error}")
+        raise typer.Exit(2) from None
+    broken = len({r.document.name for r in reports if r.breaks})
+    _out(f"wrote {len(reports)} synthetic reports (each with a .expected.json) to {outdir}; "
+         f"{broken} broken on purpose (see breaks.tsv)")
 
 
 DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB database file.")]

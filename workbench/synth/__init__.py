@@ -2,9 +2,13 @@
 
 ``generate(outdir, agencies, years, seed, formats)`` builds a report record for every
 agency × year (the truth), renders it as PDF / HTML / DOCX / TXT and writes each
-document beside ``<stem>.expected.json``. See :mod:`workbench.synth.generate`.
+document beside ``<stem>.expected.json``; ``breaks.tsv`` lists the reports broken on
+purpose (:mod:`workbench.synth.breaks`). See :mod:`workbench.synth.generate`.
+The bundled corpus under ``data/synthetic`` is :func:`workbench.synth.bundle.ensure_bundle`.
 """
 
-from workbench.synth.generate import FORMATS, GeneratedReport, generate
+from workbench.synth.breaks import BREAK_KINDS, BREAK_RULES, DEFAULT_BREAK_SHARE, Break
+from workbench.synth.generate import FORMATS, BreakRow, GeneratedReport, generate, read_breaks
 
-__all__ = ["FORMATS", "GeneratedReport", "generate"]
+__all__ = ["BREAK_KINDS", "BREAK_RULES", "DEFAULT_BREAK_SHARE", "FORMATS", "Break", "BreakRow",
+           "GeneratedReport", "generate", "read_breaks"]

@@ -7,6 +7,10 @@ beside them; ``source.sha256`` is the hash of the written file.
 
 A crawler text runs table cells together; cells it cannot settle are left out of its
 expected record, as the real corpus does (see :mod:`workbench.synth.settle`).
+
+``manifest.tsv`` lists every document; ``breaks.tsv`` every report broken on purpose
+(document, agency, year, kind, rules, detail — see :mod:`workbench.synth.breaks`), so tests
+and the digest can tell a deliberate break from a finding in a clean report.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.synth import render_docx, render_html, render_pdf, render_txt
+from workbench.synth.breaks import BREAK_KINDS, DEFAULT_BREAK_SHARE, IDENTITY, Break
 from workbench.synth.layout import Style, build_blocks, make_style
 from workbench.synth.report import Report, build_reports
 
@@ -40,23 +45,38 @@ class GeneratedReport:
     year: int
     format: str
     variant: str  # how this document was made: crawler / pdftext txt, gbk / utf-8 html …
+    breaks: tuple[Break, ...] = ()  # what the report breaks on purpose (also in breaks.tsv)
 
 
 def generate(outdir: Path, agencies: int, years: range, seed: int,
-             formats: Sequence[str] = FORMATS, pdf_engine: str = "reportlab") -> list[GeneratedReport]:
+             formats: Sequence[str] = FORMATS, pdf_engine: str = "reportlab",
+             break_share: float = DEFAULT_BREAK_SHARE) -> list[GeneratedReport]:
     """Write ``agencies`` × ``years`` reports in each of ``formats`` under ``outdir``.
 
     ``pdf_engine``: "reportlab" (default: fast and byte-reproducible), "soffice" (convert
     the DOCX with LibreOffice; PDF bytes then carry conversion timestamps, so hashes
     differ between runs), or "auto" (soffice when installed, else reportlab).
+    ``break_share``: the share of agency-years broken on purpose (:mod:`workbench.synth.breaks`);
+    ``breaks.tsv`` lists them, with every late report, beside ``manifest.tsv``.
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise ValueError(f"unknown format(s) {unknown or formats}; choose from {', '.join(FORMATS)}")
+    check_range(agencies, years)
+    reports = build_reports(agencies, years, seed, break_share)
+    return write_reports(outdir, [(r, fmt) for r in reports for fmt in dict.fromkeys(formats)], seed, pdf_engine)
+
+
+def check_range(agencies: int, years: range) -> None:
     if agencies < 1 or len(years) == 0:
         raise ValueError("need at least one agency and one year")
     if min(years) < 2019:
         raise ValueError("the annual report templates cover 2019 onwards")
+
+
+def write_reports(outdir: Path, jobs: Sequence[tuple[Report, str]], seed: int,
+                  pdf_engine: str = "reportlab") -> list[GeneratedReport]:
+    """Render each (report, format) into ``outdir`` with its expected record; write the manifests."""
     if pdf_engine not in PDF_ENGINES:
         raise ValueError(f"pdf_engine must be one of {', '.join(PDF_ENGINES)}")
     soffice = shutil.which("soffice") if pdf_engine in ("soffice", "auto") else None
@@ -64,18 +84,17 @@ def generate(outdir: Path, agencies: int, years: range, seed: int,
         raise ValueError("LibreOffice (soffice) is not installed")
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for report in build_reports(agencies, years, seed):
-        for fmt in dict.fromkeys(formats):
-            written.append(_write(outdir, report, fmt, seed, soffice))
-    _manifest(outdir, written)
+    written = [_write(outdir, report, fmt, seed, soffice) for report, fmt in jobs]
+    write_manifests(outdir, written)
     return written
 
 
 def _write(outdir: Path, report: Report, fmt: str, seed: int, soffice: str | None) -> GeneratedReport:
     rng = random.Random(f"{seed}:{report.index}:{report.year}:{fmt}")
     style = make_style(rng, report.record["template"])
-    variant = _habits(style, fmt, rng)
+    # A crawler text is read back through the table identities; one broken on purpose would be
+    # settled wrongly, so such a report is extracted text instead (the draw is the same).
+    variant = _habits(style, fmt, rng, crawler_ok=not report.breaks_kind(IDENTITY))
     blocks = build_blocks(report.record, report.prose, style)
     meta = _page_meta(report, rng)
     unsettled: set = set()
@@ -96,10 +115,10 @@ def _write(outdir: Path, report: Report, fmt: str, seed: int, soffice: str | Non
     record = _expected(report.record, document, data, fmt, unsettled)
     expected = outdir / f"{stem}.expected.json"
     expected.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return GeneratedReport(document, expected, report.agency.name, report.year, fmt, variant)
+    return GeneratedReport(document, expected, report.agency.name, report.year, fmt, variant, tuple(report.breaks))
 
 
-def _habits(style: Style, fmt: str, rng: random.Random) -> str:
+def _habits(style: Style, fmt: str, rng: random.Random, crawler_ok: bool = True) -> str:
     """Format-specific habits of this document; returns a short name for the variant."""
     extras = style.extras
     if fmt == "html":
@@ -112,7 +131,7 @@ def _habits(style: Style, fmt: str, rng: random.Random) -> str:
         return "reportlab"
     if fmt == "docx":
         return "python-docx"
-    if rng.random() < 0.45:
+    if rng.random() < 0.45 and crawler_ok:
         style.thousands = False  # crawler runs digits together; a comma would read as a boundary
         extras.update(one_line=rng.random() < 0.7, split_p=rng.random() < 0.3,
                       stray_spaces=rng.choice((0.0, 0.0, 0.05, 0.15)))
@@ -163,7 +182,44 @@ def _expected(record: dict[str, Any], document: Path, data: bytes, fmt: str,
     return out
 
 
-def _manifest(outdir: Path, written: list[GeneratedReport]) -> None:
+BREAKS_FILE = "breaks.tsv"
+BREAKS_HEADER = ("document", "agency", "year", "kind", "rules", "detail")
+
+
+def write_manifests(outdir: Path, written: Sequence[GeneratedReport]) -> None:
+    """``manifest.tsv`` (every document) and ``breaks.tsv`` (every deliberate break, one row
+    per document and break; ``rules`` lists the check rule ids it triggers, comma-separated)."""
     lines = ["document\texpected\tagency\tyear\tformat\tvariant"]
     lines += [f"{g.document.name}\t{g.expected.name}\t{g.agency}\t{g.year}\t{g.format}\t{g.variant}" for g in written]
     (outdir / "manifest.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = ["\t".join(BREAKS_HEADER)]
+    rows += ["\t".join((g.document.name, g.agency, str(g.year), b.kind, ",".join(b.rules), b.detail))
+             for g in written for b in g.breaks]
+    (outdir / BREAKS_FILE).write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class BreakRow:
+    document: str
+    agency: str
+    year: int
+    kind: str
+    rules: tuple[str, ...]
+    detail: str
+
+
+def read_breaks(path: Path) -> list[BreakRow]:
+    """The rows of a ``breaks.tsv`` (a file or the folder holding it)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / BREAKS_FILE
+    lines = path.read_text("utf-8").splitlines()
+    if not lines or tuple(lines[0].split("\t")) != BREAKS_HEADER:
+        raise ValueError(f"{path} is not a breaks manifest")
+    out = []
+    for line in lines[1:]:
+        document, agency, year, kind, rules, detail = line.split("\t")
+        if kind not in BREAK_KINDS:
+            raise ValueError(f"{path}: unknown break kind {kind!r}")
+        out.append(BreakRow(document, agency, int(year), kind, tuple(r for r in rules.split(",") if r), detail))
+    return out

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from workbench.synth.agencies import Agency
+from workbench.synth.breaks import near_copy
 from workbench.templates import layouts
 
 NUM_OPEN, NUM_CLOSE = "\ue000", "\ue001"  # private-use marks around a number in the text
@@ -198,6 +199,62 @@ THEMES: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {
          "加强对基层公开工作的指导，统一公开内容和形式"],
     ),
 }
+# More phrasings per theme (six headlines and four explanations a side), so that similarity
+# and tagging meet real variety rather than a handful of stock sentences.
+_MORE: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {
+    "interpretation": (
+        ["政策解读的及时性不够", "解读材料通俗化程度不高", "部分政策文件解读不够深入"],
+        ["个别解读材料专业术语较多，群众理解起来有难度", "解读发布与政策文件发布不同步，解读滞后于文件印发"],
+        ["推进政策解读通俗化", "做好政策文件同步解读", "创新政策解读方式"],
+        ["邀请起草部门负责人通过访谈、问答等方式解读政策，提高政策知晓度", "推出一图读懂、短视频等通俗化解读产品，扩大政策传播面"],
+    ),
+    "depth": (
+        ["重点领域信息公开不够深入", "决策公开和过程公开有待加强", "主动公开内容不够全面"],
+        ["对重大决策的预公开、执行和结果公开还不够系统", "部分重点领域信息仅公开结果，缺少对执行过程的说明"],
+        ["加大重点领域信息公开力度", "推进决策公开全流程", "扩大主动公开范围"],
+        ["围绕财政预决算、重大建设项目等重点领域，持续做好信息公开", "严格执行主动公开目录，做好决策、执行、管理、服务、结果公开"],
+    ),
+    "requests": (
+        ["依申请公开答复文书不够规范", "政府信息公开申请办理能力有待增强", "依申请公开存在一定法律风险"],
+        ["面对政府信息公开申请数量增长、内容日益复杂，答复研判能力不足", "个别申请答复告知不够清晰，引发行政复议"],
+        ["提高依申请公开办理水平", "防范依申请公开法律风险", "规范答复文书格式"],
+        ["加强与法律顾问的沟通会商，对疑难申请集体研究答复", "定期梳理分析申请人关注的问题，将公众普遍关注的信息转为主动公开"],
+    ),
+    "staff": (
+        ["专职工作人员配备不足", "业务培训覆盖面不广", "人员变动频繁影响工作衔接"],
+        ["基层单位多由办公室人员兼任政务公开工作，精力难以保证", "培训以会议传达为主，实操性和针对性不强"],
+        ["充实政务公开工作力量", "强化业务培训", "稳定政务公开工作队伍"],
+        ["将政务公开纳入干部教育培训内容，实现培训全覆盖", "明确专人负责政务公开工作，做好人员变动时的工作交接"],
+    ),
+    "platform": (
+        ["网站栏目内容保障不足", "政务新媒体互动功能发挥不充分", "公开平台便民性不够"],
+        ["部分专栏内容单薄，个别栏目长期未更新", "网站适老化和无障碍改造还需完善，移动端使用体验不佳"],
+        ["加强网站栏目内容保障", "提升政务新媒体运营水平", "提升公开平台便民水平"],
+        ["建立栏目内容保障责任清单，明确更新频次和责任人", "完善网站适老化和无障碍功能，优化移动端服务"],
+    ),
+    "interaction": (
+        ["舆情回应机制不够健全", "意见征集反馈不够充分", "热点问题回应不够及时"],
+        ["对征集到的意见采纳情况反馈较少，公众参与积极性不高", "面对突发舆情，回应口径把握不准、发布速度偏慢"],
+        ["健全舆情回应机制", "做好意见征集反馈", "提升热点回应质效"],
+        ["对公开征集的意见建议及时汇总反馈，公开采纳情况", "建立舆情监测、研判、回应联动机制，第一时间发布权威信息"],
+    ),
+    "supervision": (
+        ["常态化监督检查不够到位", "考核结果运用不够充分", "问题整改督办不够有力"],
+        ["对下属单位政务公开工作的检查多停留在表面，抽查频次不高", "考核评价结果与评先评优挂钩不紧，激励约束作用不明显"],
+        ["加强常态化监督检查", "强化考核结果运用", "加大问题整改督办力度"],
+        ["定期开展网站和政务新媒体抽查，及时通报检查结果", "建立问题整改台账，逐项督办销号"],
+    ),
+    "grassroots": (
+        ["基层公开事项标准目录动态调整不及时", "村（社区）公开栏管理不够规范", "基层政务公开专区作用发挥不足"],
+        ["部分乡镇（街道）对标准目录理解不透，公开事项存在漏项", "基层政务公开专区咨询、查阅等服务功能使用率不高"],
+        ["动态调整基层公开事项标准目录", "规范村（社区）公开栏管理", "发挥基层政务公开专区作用"],
+        ["指导乡镇（街道）对照标准目录逐项梳理，补齐公开事项", "推进村务公开与政务公开有效衔接，定期更新公开栏内容"],
+    ),
+}
+for _theme, _banks in _MORE.items():
+    for _bank, _more in zip(THEMES[_theme], _banks, strict=True):
+        _bank.extend(_more)
+
 ITEM_ORDINALS = {  # numbering style -> ordinal for item i (0-based)
     "shi": lambda i: "一二三四五六"[i] + "是",
     "paren": lambda i: "（" + "一二三四五六"[i] + "）",
@@ -214,11 +271,23 @@ HEADED = [("（一）存在的主要问题", "（二）改进情况"), ("（一�
 LABELLED = [("存在的主要问题：", "改进措施："), ("主要问题方面：", "改进情况方面：")]
 
 
-def write(agency: Agency, facts: Facts, fee_habit: str, rng: random.Random) -> Prose:
+@dataclass(frozen=True)
+class CopyOf:
+    """Section 五 of an earlier report, to be copied (a deliberate break)."""
+
+    prose: Prose
+    year: int
+    near: bool  # near-verbatim: years moved on and filler words added, else verbatim
+
+
+def write(agency: Agency, facts: Facts, fee_habit: str, rng: random.Random,
+          copy_of: CopyOf | None = None) -> Prose:
     """All prose of one report, with the record fields that come from it."""
     prose = Prose(preamble=_preamble(agency, facts, rng), overview=[], problems=[], other=[])
     _overview(agency, facts, rng, prose)
     _problems(agency, facts, rng, prose)
+    if copy_of is not None:
+        _copy_problems(copy_of, facts.year, prose)
     _other(facts, fee_habit, rng, prose)
     return prose
 
@@ -441,6 +510,17 @@ def _problems(agency: Agency, facts: Facts, rng: random.Random, prose: Prose) ->
     for head, items in zip(heads, (problems, improvements), strict=True):
         prose.problems.append(Para(head, "subheading"))
         prose.problems += [Para(ITEM_ORDINALS[numbering](i) + item + "。") for i, item in enumerate(items)]
+
+
+def _copy_problems(source: CopyOf, year: int, prose: Prose) -> None:
+    """Section 五 taken over from ``source``; items change exactly as their paragraphs do,
+    so the record lists what the document prints."""
+    def edit(text: str) -> str:
+        return near_copy(text, source.year, year) if source.near else text
+
+    prose.problems = [Para(edit(p.text), p.role) for p in source.prose.problems]
+    prose.problem_items = [edit(t) for t in source.prose.problem_items]
+    prose.improvement_items = [edit(t) for t in source.prose.improvement_items]
 
 
 # ---------------------------------------------------------------- section 六

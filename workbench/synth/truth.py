@@ -79,6 +79,14 @@ class Profile:
     blank_items: frozenset[str]  # section 二 rows this body leaves blank every year
     blank_empty_tables: bool  # leaves tables 三/四 blank (not 0) when it has nothing to report
     fee_habit: str  # how section 六 reports fees: zero | amount | silent
+    # From this year on the body leaves 行政处罚 / 行政强制 blank: its enforcement powers went to a
+    # 综合行政执法局 and it stopped reporting them (None = reports them every year).
+    penalties_stop: int | None = None
+
+    def blank_items_in(self, year: int) -> frozenset[str]:
+        if self.penalties_stop is not None and year >= self.penalties_stop:
+            return self.blank_items | {"penalties", "enforcement"}
+        return self.blank_items
 
 
 @dataclass
@@ -116,7 +124,15 @@ def make_profile(agency: Agency, rng: random.Random) -> Profile:
         blank_items=frozenset(blank),
         blank_empty_tables=agency.level in ("township", "county_bureau") and rng.random() < 0.6,
         fee_habit=rng.choices(("zero", "amount", "silent"), (6, 3, 1))[0],
+        # drawn last, so the draws above stay what they were before this habit existed
+        penalties_stop=_penalties_stop(agency, rng),
     )
+
+
+def _penalties_stop(agency: Agency, rng: random.Random) -> int | None:
+    if agency.level not in ("city_bureau", "county_bureau") or rng.random() >= 0.15:
+        return None
+    return rng.randint(2020, 2023)
 
 
 def template_for(year: int) -> str:
@@ -141,14 +157,18 @@ def new_requests(profile: Profile, year: int, rng: random.Random) -> int:
 
 
 def requests_table(profile: Profile, year: int, layout: str, state: YearState,
-                   rng: random.Random) -> dict[str, dict[str, int]]:
-    """Section 三 as row -> applicant -> value, satisfying every identity of the spec."""
+                   rng: random.Random, carry_shift: dict[str, int] | None = None) -> dict[str, dict[str, int]]:
+    """Section 三 as row -> applicant -> value, satisfying every identity of the spec.
+
+    ``carry_shift`` moves this year's 上年结转 away from last year's 结转下年度 in some
+    columns (a deliberate carry-over mismatch); the year's own identities still hold.
+    """
     lay = layouts()
     columns = [c for c in lay.applicant_keys if c != "total"]
     rows = [r.key for r in lay.request_rows_for(layout)]
     outcomes = rows[rows.index("granted"): rows.index("total_processed")]
     new = multinomial(rng, new_requests(profile, year, rng), columns, list(profile.applicant_weights))
-    carried = {c: state.carried.get(c, 0) for c in columns}
+    carried = {c: state.carried.get(c, 0) + (carry_shift or {}).get(c, 0) for c in columns}
     table: dict[str, dict[str, int]] = {r: {} for r in rows}
     for col in columns:
         available = new[col] + carried[col]
@@ -239,10 +259,15 @@ def _document_counts(agency: Agency, item: str, measures: tuple[str, ...], state
     return {"new_made": issued, "new_published": published, "total_published": state.published[item]}
 
 
+def deadline(agency: Agency, year: int) -> date:
+    """The statutory deadline (条例 art. 49): 31 March for governments' own reports, else 31 January."""
+    return date(year + 1, 3, 31) if agency.is_government else date(year + 1, 1, 31)
+
+
 def published_on(agency: Agency, year: int, rng: random.Random) -> date:
-    """The 落款 date: mostly before the statutory deadline, sometimes weeks late."""
-    deadline = date(year + 1, 3, 31) if agency.is_government else date(year + 1, 1, 31)
-    if rng.random() < 0.1:
-        return deadline + timedelta(days=rng.randint(1, 60))
+    """The 落款 date: mostly before the statutory deadline, sometimes weeks late (about 1 in 16)."""
+    deadline_ = deadline(agency, year)
+    if rng.random() < 0.06:
+        return deadline_ + timedelta(days=rng.randint(1, 60))
     earliest = date(year + 1, 1, 5)
-    return earliest + timedelta(days=rng.randint(0, (deadline - earliest).days))
+    return earliest + timedelta(days=rng.randint(0, (deadline_ - earliest).days))
