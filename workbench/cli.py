@@ -142,11 +142,13 @@ YearOption = Annotated[int | None, typer.Option(help="Only this report year.")]
 AgencyOption = Annotated[str | None, typer.Option(help="Only agencies whose name contains this text.")]
 
 
-def _store_errors() -> tuple[type[Exception], ...]:
+def _known_errors() -> tuple[type[Exception], ...]:
+    """What the API raises for a user's mistake or a bad file: shown as one line, no traceback."""
+    from workbench.digest.sections import DigestError
     from workbench.narrative.store import NarrativeStoreError
     from workbench.store import StoreError
 
-    return StoreError, NarrativeStoreError
+    return StoreError, NarrativeStoreError, DigestError
 
 
 @app.command()
@@ -180,7 +182,7 @@ def ingest(
                                 wait=wait, retry_failed=retry_failed, reparse=reparse)
         if narrative and result.swapped:
             refresh_db(db, wait=wait)
-    except _store_errors() as exc:
+    except _known_errors() as exc:
         _err(f"workbench ingest: {exc}")
         raise typer.Exit(1) from None
     for path, error in result.failures[:20]:
@@ -221,7 +223,7 @@ def check(
 
     try:
         rows = (recheck_findings if rerun else stored_findings)(db, year, agency)
-    except _store_errors() as exc:
+    except _known_errors() as exc:
         _err(f"workbench check: {exc}")
         raise typer.Exit(1) from None
     if severity:
@@ -254,7 +256,7 @@ def query(
     values = dict(item.partition("=")[::2] for item in param or [])
     try:
         frame = run_query(name, values, db)
-    except _store_errors() as exc:
+    except _known_errors() as exc:
         _err(f"workbench query: {exc}")
         raise typer.Exit(1) from None
     if csv:
@@ -284,7 +286,7 @@ def narrative(
             refresh_db(db)
         with connect(db) as con:
             _out(narrative_summary(con, year=year, agency=agency, limit=limit))
-    except _store_errors() as exc:
+    except _known_errors() as exc:
         _err(f"workbench narrative: {exc}")
         raise typer.Exit(1) from None
 
@@ -304,11 +306,37 @@ def export(
 
     try:
         written = export_tables(db, fmt, out, year)
-    except _store_errors() as exc:
+    except _known_errors() as exc:
         _err(f"workbench export: {exc}")
         raise typer.Exit(1) from None
     for path in written:
         _out(str(path))
+
+
+@app.command()
+def demo(
+    data: Annotated[Path, typer.Option(help="Data folder: real/ is read, synthetic/ is generated.")] = Path("data"),
+    db: DbOption = Path("data/workbench.duckdb"),
+    out: Annotated[Path, typer.Option(help="Where digest-YEAR/ goes.")] = Path("out"),
+    agencies: Annotated[int, typer.Option(help="Synthetic agencies to generate (2019–2024 each).")] = 40,
+    workers: Annotated[int | None, typer.Option(help="Parse processes (default: all cores).")] = None,
+) -> None:
+    """The first run: generate the bundled synthetic corpus (once, fixed seed), ingest it with
+    data/real, and write the digest for the latest year with its Word briefing pack.
+
+    Example: workbench demo --agencies 40
+    """
+    from workbench.digest.first_run import first_run
+
+    try:
+        result = first_run(data, db, out, agencies=agencies, workers=workers, say=_out)
+    except (ValueError, *_known_errors()) as exc:
+        _err(f"workbench demo: {exc}")
+        raise typer.Exit(1) from None
+    digest = result.digest
+    _out(f"\ndone in {result.seconds:.0f} s. Open {digest.folder / 'digest.html'}"
+         + (f"; Word pack {digest.docx}" if digest.docx else "")
+         + f"; charts in {digest.folder / 'charts'}")
 
 
 if __name__ == "__main__":

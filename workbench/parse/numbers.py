@@ -39,13 +39,20 @@ def parse_cell(text: str | None) -> tuple[Number | None, bool]:
         return None, True
     if value in _ZERO_WORDS:
         return 0, True
-    multiplier = 10000 if value.endswith("万元") else 1
+    in_10k = value.endswith("万元")
     value = _UNIT.sub("", value)
     value = _THOUSANDS.sub("", value)
     if not _NUMBER.match(value):
         return None, False
-    number = float(value) * multiplier if "." in value else int(value) * multiplier
-    return _tidy(number), True
+    number = float(value) if "." in value else int(value)
+    return (yuan_from_10k(number) if in_10k else _tidy(number)), True
+
+
+def yuan_from_10k(number: Number) -> Number:
+    """A value printed in 万元, in 元: exact to the fen, and an int when it is whole
+    (``840.14万元`` is 8401400, ``0.32万元`` is 3200)."""
+    yuan = round(number * 10000, 2)
+    return int(yuan) if float(yuan).is_integer() else yuan
 
 
 def _tidy(number: Number) -> Number:

@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from itertools import product
 
 from workbench.parse.identities import column_violations, row_total_holds
-from workbench.parse.numbers import Number, run_splits, run_tokens, splits_with_totals
+from workbench.parse.numbers import (
+    Number,
+    run_splits,
+    run_tokens,
+    splits_with_totals,
+    yuan_from_10k,
+)
 from workbench.parse.tables import REQUEST_COLUMNS, REVIEW_CELLS, TableValues
 from workbench.templates import Label, Layouts
 from workbench.textnorm import nfkc
@@ -28,6 +34,8 @@ _ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})、(?!\d)")
 _RUN_CHARS = re.compile(r"[-\d.,\s]*")
 _FIRST_NUMBER = re.compile(r"-?\d")
 _NUMBER_TOKEN = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+_IN_10K = "万元"
+_TEN_THOUSAND = re.compile(r"\s*万元")
 _MAX_COMBINATIONS = 200_000
 _MAX_READINGS = 5_000  # beyond this a run that breaks its identity is left blank
 
@@ -101,7 +109,14 @@ def _runs(text: _Text, hits: list[_Hit], labels: dict[str, Label]) -> dict[str, 
         after = region[first.start() + len(run) :]
         next_label = labels[hits[index + 1].key].label if index + 1 < len(hits) else ""
         runs[hit.key] = _drop_next_ordinal(run, after, next_label)
+        if _TEN_THOUSAND.match(after):
+            runs[hit.key] += _IN_10K  # the run's last cell is printed in 万元 (采购总金额 840.14万元)
     return runs
+
+
+def _unit(run: str) -> tuple[str, bool]:
+    """The run without a trailing 万元, and whether it had one."""
+    return (run.removesuffix(_IN_10K), True) if run.endswith(_IN_10K) else (run, False)
 
 
 def _drop_next_ordinal(run: str, after: str, next_label: str) -> str:
@@ -155,13 +170,15 @@ def _read_active(found: TableValues, text: str, layouts: Layouts, template: str,
     for item, measures in items:
         if item.key not in runs:
             continue
-        run = runs[item.key]
+        run, in_10k = _unit(runs[item.key])
         if not run.strip():
             for measure in measures:
                 found.active[(item.key, measure)] = None
             continue
         candidates = run_splits(run_tokens(run), len(measures))
         chosen = _choose_active(found, item.key, measures, run, candidates, hints.get(item.key, set()))
+        if in_10k and chosen[-1] is not None:
+            chosen[-1] = yuan_from_10k(chosen[-1])  # as a grid cell "840.14万元" reads
         for measure, value in zip(measures, chosen, strict=True):
             found.active[(item.key, measure)] = value
 

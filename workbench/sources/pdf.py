@@ -621,9 +621,18 @@ def _is_prose(rows: list[list[str | None]]) -> bool:
     """A frame around ordinary text: no row has text anywhere but its first cell.
 
     WPS draws boxes around body paragraphs; a table has at least one row (its
-    header) with text in a second column.
+    header) with text in a second column. A row whose label is followed by
+    drawn but empty cells is a table row too: the last row of a table that
+    broke across pages (其他对外管理服务事项 with blank values) arrives alone.
     """
-    return not any(any(cell for cell in row[1:]) for row in rows)
+    return not any(_is_table_row(row) for row in rows)
+
+
+def _is_table_row(row: list[str | None]) -> bool:
+    if any(cell for cell in row[1:]):
+        return True
+    drawn = [cell for cell in row if cell is not None]
+    return len(drawn) >= 2 and bool(drawn[0])
 
 
 def _peel_prose(grid: Grid) -> list[Char]:
