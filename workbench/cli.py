@@ -314,6 +314,56 @@ def export(
 
 
 @app.command()
+def digest(
+    year: Annotated[str, typer.Option(help="Year the reports cover, or 'latest' (the most recent year with most reports in).")]
+    = "latest",
+    db: DbOption = Path("data/workbench.duckdb"),
+    out: Annotated[Path, typer.Option(help="Folder for digest-YEAR/ (created if missing).")] = Path("out"),
+    docx: Annotated[bool, typer.Option("--docx", help="Also write briefing.docx (headline figures, key charts).")]
+    = False,
+    agency: AgencyOption = None,
+    region: Annotated[str | None, typer.Option(help="Only agencies whose region contains this text, e.g. 淮安市.")]
+    = None,
+) -> None:
+    """Run notebooks/digest.ipynb and publish out/digest-YEAR/: the executed notebook, digest.html
+    (no code, works offline), charts/*.png (2x) and *.svg, digest.json, and with --docx briefing.docx.
+
+    The folder is replaced only when the run succeeds; a second run at the same time is refused.
+    Example: workbench digest --year latest --docx
+    """
+    from workbench.digest import run_digest
+
+    try:
+        result = run_digest(db, year, out=out, docx=docx, agency=agency, region=region)
+    except _known_errors() as exc:
+        _err(f"workbench digest: {exc}")
+        raise typer.Exit(1) from None
+    _out(result.summary())
+
+
+@app.command()
+def lab(
+    db: DbOption = Path("data/workbench.duckdb"),
+    port: Annotated[int | None, typer.Option(help="Port for JupyterLab (default: its own choice).")] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+    jupyter_args: Annotated[list[str] | None,
+                            typer.Argument(help="More JupyterLab options, after --, e.g. -- --allow-root.")] = None,
+) -> None:
+    """Open JupyterLab on notebooks/ (digest, explore, agency) with WORKBENCH_DB set to --db.
+
+    Example: workbench lab --no-browser -- --allow-root
+    """
+    from workbench.digest import launch_lab
+
+    try:
+        code = launch_lab(db, port=port, no_browser=no_browser, extra=jupyter_args or [])
+    except _known_errors() as exc:
+        _err(f"workbench lab: {exc}")
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
+
+
+@app.command()
 def demo(
     data: Annotated[Path, typer.Option(help="Data folder: real/ is read, synthetic/ is generated.")] = Path("data"),
     db: DbOption = Path("data/workbench.duckdb"),

@@ -1,0 +1,47 @@
+-- answers: For one year, each agency's requests (received, processed, share granted in full or
+--   in part), its reviews and lawsuits (concluded, corrected, correction rate), how completely
+--   its tables are filled, and whether its report comes from a synthetic file — the digest's
+--   top-N lists and bands.
+-- param $year int = NULL: the year the reports cover (NULL: every year)
+-- param $agency text = NULL: only agencies whose canonical or printed name contains this text (NULL: all)
+-- param $region text = NULL: only agencies whose region contains this text (NULL: all)
+-- Current revisions only. Shares are NULL where the denominator is blank or 0.
+WITH picked AS (
+    SELECT r.report_id, r.agency_id, r.agency, r.year, r.filled_cells, r.cells, a.level, a.kind, a.region,
+           EXISTS (SELECT 1 FROM documents d
+                   WHERE d.report_id = r.report_id
+                     AND regexp_matches(d.path, '(^|[/\\])synthetic_[^/\\]*$'))
+           OR regexp_matches(coalesce(r.source_path, ''), '(^|[/\\])synthetic_[^/\\]*$') AS synthetic
+    FROM current_reports r
+    LEFT JOIN agencies a USING (agency_id)
+    WHERE ($year IS NULL OR r.year = $year)
+      AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+      AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
+),
+req AS (
+    SELECT report_id,
+           sum(value) FILTER (WHERE row = 'new_received')                        AS new_received,
+           sum(value) FILTER (WHERE row = 'total_processed')                     AS total_processed,
+           sum(value) FILTER (WHERE row IN ('granted', 'partially_granted'))     AS granted_any,
+           sum(value) FILTER (WHERE row LIKE 'denied\_%' ESCAPE '\')             AS denied
+    FROM requests WHERE applicant = 'total' AND report_id IN (SELECT report_id FROM picked)
+    GROUP BY report_id
+),
+rev AS (
+    SELECT report_id,
+           sum(value) FILTER (WHERE result IN ('upheld', 'corrected', 'other')) AS concluded,
+           sum(value) FILTER (WHERE result = 'corrected')                       AS corrected
+    FROM review_litigation WHERE report_id IN (SELECT report_id FROM picked)
+    GROUP BY report_id
+)
+SELECT
+    p.agency_id, p.agency, p.year, p.level, p.kind, p.region, p.synthetic,
+    req.new_received, req.total_processed, req.granted_any, req.denied,
+    round(req.granted_any / nullif(req.total_processed, 0), 3)  AS granted_share,
+    rev.concluded, rev.corrected,
+    round(rev.corrected / nullif(rev.concluded, 0), 3)          AS correction_rate,
+    round(p.filled_cells / nullif(p.cells, 0), 3)               AS filled_share
+FROM picked p
+LEFT JOIN req USING (report_id)
+LEFT JOIN rev USING (report_id)
+ORDER BY p.year, p.agency_id;

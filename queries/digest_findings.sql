@@ -1,0 +1,17 @@
+-- answers: Which findings of the compliance checks does each report of one year have (the
+--   digest's action lists: broken 勾稽 identities, blank tables, late reports, broken chains)?
+-- param $year int = NULL: the year the reports cover (NULL: every year)
+-- param $agency text = NULL: only agencies whose canonical or printed name contains this text (NULL: all)
+-- param $region text = NULL: only agencies whose region contains this text (NULL: all)
+-- param $source text = 'check': 'check' (compliance checks), 'parse' (the parser's notes) or NULL for both
+-- Current revisions only; one row per finding, most severe first.
+SELECT r.agency_id, r.agency, r.year, f.source, f.rule, f.severity, f.message, f.expected, f.actual,
+       f.section
+FROM findings f
+JOIN current_reports r USING (report_id)
+LEFT JOIN agencies a ON a.agency_id = r.agency_id
+WHERE ($year IS NULL OR r.year = $year)
+  AND ($source IS NULL OR f.source = $source)
+  AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+  AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
+ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.rule, r.agency_id;

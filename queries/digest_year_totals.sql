@@ -1,0 +1,57 @@
+-- answers: For the digest's headline figures: per year, how many reports (and how many from
+--   synthetic files), requests received and processed by outcome group, and reviews and
+--   lawsuits with their results — summed over the agencies in scope?
+-- param $agency text = NULL: only agencies whose canonical or printed name contains this text (NULL: all)
+-- param $region text = NULL: only agencies whose region contains this text, e.g. 淮安市 (NULL: all)
+-- Current revisions only; blank cells are unknown (sum ignores them), not 0. A report is
+--   synthetic when a file it was read from is named synthetic_* (documents.path).
+WITH picked AS (
+    SELECT r.report_id, r.agency_id, r.year,
+           EXISTS (SELECT 1 FROM documents d
+                   WHERE d.report_id = r.report_id
+                     AND regexp_matches(d.path, '(^|[/\\])synthetic_[^/\\]*$'))
+           OR regexp_matches(coalesce(r.source_path, ''), '(^|[/\\])synthetic_[^/\\]*$') AS synthetic
+    FROM current_reports r
+    LEFT JOIN agencies a USING (agency_id)
+    WHERE ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+      AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
+),
+req AS (
+    SELECT p.year,
+           sum(q.value) FILTER (WHERE q.row = 'new_received')                    AS new_received,
+           sum(q.value) FILTER (WHERE q.row = 'carried_over')                    AS carried_over,
+           sum(q.value) FILTER (WHERE q.row = 'granted')                         AS granted,
+           sum(q.value) FILTER (WHERE q.row = 'partially_granted')               AS partially_granted,
+           sum(q.value) FILTER (WHERE q.row LIKE 'denied\_%' ESCAPE '\')         AS denied,
+           sum(q.value) FILTER (WHERE q.row LIKE 'unable\_%' ESCAPE '\')         AS unable,
+           sum(q.value) FILTER (WHERE q.row LIKE 'not\_processed\_%' ESCAPE '\') AS not_processed,
+           sum(q.value) FILTER (WHERE q.row LIKE 'other\_%' ESCAPE '\')          AS other_handling,
+           sum(q.value) FILTER (WHERE q.row = 'total_processed')                 AS total_processed,
+           sum(q.value) FILTER (WHERE q.row = 'carried_forward')                 AS carried_forward
+    FROM requests q JOIN picked p USING (report_id)
+    WHERE q.applicant = 'total'
+    GROUP BY p.year
+),
+rev AS (
+    SELECT p.year,
+           sum(v.value) FILTER (WHERE v.proceeding = 'review' AND v.result = 'total')      AS review_total,
+           sum(v.value) FILTER (WHERE v.proceeding = 'review' AND v.result = 'corrected')  AS review_corrected,
+           sum(v.value) FILTER (WHERE v.proceeding = 'review'
+                                  AND v.result IN ('upheld', 'corrected', 'other'))        AS review_concluded,
+           sum(v.value) FILTER (WHERE v.proceeding <> 'review' AND v.result = 'total')     AS litigation_total,
+           sum(v.value) FILTER (WHERE v.proceeding <> 'review' AND v.result = 'corrected') AS litigation_corrected,
+           sum(v.value) FILTER (WHERE v.proceeding <> 'review'
+                                  AND v.result IN ('upheld', 'corrected', 'other'))        AS litigation_concluded
+    FROM review_litigation v JOIN picked p USING (report_id)
+    GROUP BY p.year
+),
+counts AS (
+    SELECT year, count(*) AS reports, count(DISTINCT agency_id) AS agencies,
+           count(*) FILTER (WHERE synthetic) AS synthetic_reports
+    FROM picked GROUP BY year
+)
+SELECT c.*, req.* EXCLUDE (year), rev.* EXCLUDE (year)
+FROM counts c
+LEFT JOIN req USING (year)
+LEFT JOIN rev USING (year)
+ORDER BY c.year;

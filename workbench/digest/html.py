@@ -1,0 +1,126 @@
+"""Small HTML pieces for the digest: escaped tables, notes, figures, and the page around them.
+
+Everything that comes from a report (agency names, problem items, findings' messages) goes
+through :func:`html.escape` here, so a report that contains ``<script>`` shows the text and
+never runs it. The page has its own CSS and no script at all: the digest must display offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import polars as pl
+
+from workbench.charts.style import format_count
+
+Formatter = Callable[[Any], str]
+
+CSS = """
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC",
+       "WenQuanYi Micro Hei", sans-serif; color: #1f1f1f; max-width: 1120px; margin: 24px auto;
+       padding: 0 24px; line-height: 1.6; background: white; }
+h1 { font-size: 26px; border-bottom: 3px solid #4e79a7; padding-bottom: 6px; }
+h2 { font-size: 20px; margin-top: 36px; border-left: 5px solid #4e79a7; padding-left: 10px; }
+h3 { font-size: 16px; margin-top: 24px; }
+table.wb-table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
+table.wb-table th { background: #eef2f7; text-align: left; padding: 4px 8px;
+                    border: 1px solid #d0d7e2; }
+table.wb-table td { padding: 4px 8px; border: 1px solid #e1e5eb; vertical-align: top; }
+table.wb-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.wb-note { background: #fff7e6; border: 1px solid #f0c36d; padding: 8px 12px; margin: 12px 0; }
+.wb-synthetic { background: #fde2e1; border: 2px solid #d73027; padding: 10px 14px;
+                margin: 12px 0; font-weight: bold; }
+.wb-muted { color: #6b6b6b; font-size: 13px; }
+figure.wb-chart { margin: 12px 0 20px; }
+figure.wb-chart img { max-width: 100%; height: auto; }
+figure.wb-chart figcaption { color: #595959; font-size: 13px; }
+.up { color: #b2182b; } .down { color: #1a9850; }
+.jp-OutputArea-output pre { white-space: pre-wrap; }
+"""
+
+
+def esc(value: Any) -> str:
+    """Text for HTML: escaped, None as empty."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+# Columns holding years: printed as 2024, not 2,024.
+YEAR_COLUMNS = {"year", "since", "compared_year", "from_year", "to_year"}
+
+
+def _cell(value: Any, fmt: Formatter | None) -> tuple[str, bool]:
+    """The escaped text of one cell and whether it is a number (right-aligned)."""
+    if fmt is not None:
+        return esc(fmt(value)), isinstance(value, int | float)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "", False
+    if isinstance(value, bool):
+        return ("是" if value else "否"), False
+    if isinstance(value, int | float):
+        return esc(format_count(value)), True
+    return esc(value), False
+
+
+def table(frame: pl.DataFrame, columns: dict[str, str] | None = None, *,
+          formats: dict[str, Formatter] | None = None, empty: str = "无",
+          limit: int | None = None) -> str:
+    """An HTML table of frame; ``columns`` maps column -> Chinese header (and picks/orders).
+
+    Every cell is escaped. ``formats`` gives a formatter per column (e.g. percentages).
+    An empty frame gives a one-line note instead of an empty table.
+    """
+    if frame.height == 0:
+        return f'<p class="wb-muted">{esc(empty)}</p>'
+    columns = columns or {c: c for c in frame.columns}
+    formats = {name: str for name in columns if name in YEAR_COLUMNS} | (formats or {})
+    shown = frame.head(limit) if limit else frame
+    head = "".join(f"<th>{esc(title)}</th>" for title in columns.values())
+    rows = []
+    for record in shown.select(list(columns)).iter_rows(named=True):
+        cells = []
+        for name in columns:
+            text, numeric = _cell(record[name], formats.get(name))
+            cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if limit and frame.height > limit:
+        more = f'<p class="wb-muted">另有 {frame.height - limit} 行未列出（完整列表见执行后的 digest.ipynb）。</p>'
+    return (f'<table class="wb-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>{more}')
+
+
+def note(text: str, css_class: str = "wb-note") -> str:
+    return f'<div class="{esc(css_class)}">{esc(text)}</div>'
+
+
+def paragraph(text: str) -> str:
+    return f"<p>{esc(text)}</p>"
+
+
+def bullets(items: Sequence[str]) -> str:
+    return "<ul>" + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>"
+
+
+def figure(png: bytes, width: int, height: int, title: str, caption: str) -> str:
+    """A chart as a PNG data URI (shown at 1x size), with its caption; no script, no URL."""
+    encoded = base64.b64encode(png).decode("ascii")
+    return (f'<figure class="wb-chart"><img alt="{esc(title)}" width="{width}" height="{height}" '
+            f'src="data:image/png;base64,{encoded}"><figcaption>{esc(caption)}</figcaption></figure>')
+
+
+def page(title: str, body: str) -> str:
+    """A complete, self-contained HTML page (inline CSS, no script)."""
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{esc(title)}</title><style>{CSS}</style></head>"
+            f"<body>{body}</body></html>\n")
+
+
+def percent(value: Any, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value * 100:.{digits}f}%"

@@ -1,0 +1,127 @@
+"""One agency over the years, for notebooks/agency.ipynb: figures, charts, findings, narrative.
+
+    p = open_profile("data/workbench.duckdb", "洪泽区")
+    p.overview(); p.outcomes_chart(); p.review_chart(); p.findings(); p.narrative()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from workbench.charts import builders, export
+from workbench.digest import html as H
+from workbench.digest.sections import RULE_SHORT, SEVERITY_ZH, DigestError, Fragment
+from workbench.store import connect, run_query
+from workbench.store.connect import StoreError
+
+
+def resolve_agency(con: duckdb.DuckDBPyConnection, agency: str | None) -> str:
+    """The canonical agency id: an exact id, else the one agency whose id or printed name
+    contains the text; None picks the agency with the most reports (a useful default)."""
+    rows = con.execute(
+        "SELECT agency_id, count(*) AS n, string_agg(DISTINCT agency, '、') FROM current_reports "
+        "GROUP BY agency_id ORDER BY n DESC, agency_id").fetchall()
+    if not rows:
+        raise DigestError("the store holds no reports")
+    if not agency:
+        return rows[0][0]
+    exact = [r[0] for r in rows if r[0] == agency]
+    if exact:
+        return exact[0]
+    found = [r[0] for r in rows if agency in r[0] or agency in (r[2] or "")]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise DigestError(f"no agency whose name contains {agency!r}")
+    raise DigestError(f"{agency!r} matches {len(found)} agencies: {'、'.join(found[:10])}; be more specific")
+
+
+def open_profile(db: str | Path, agency: str | None = None, out_dir: str | Path | None = None) -> Profile:
+    try:
+        con = connect(db)
+    except StoreError as exc:
+        raise DigestError(str(exc)) from None
+    return Profile(con, resolve_agency(con, agency), Path(out_dir) if out_dir else None)
+
+
+@dataclass
+class Profile:
+    con: duckdb.DuckDBPyConnection
+    agency_id: str
+    out_dir: Path | None = None
+
+    def q(self, name: str, **params: Any) -> pl.DataFrame:
+        frame = run_query(name, params, con=self.con)
+        # Queries filter by "contains": keep only this agency (洪泽区 must not bring 洪泽区某局).
+        return frame.filter(pl.col("agency_id") == self.agency_id) if "agency_id" in frame.columns else frame
+
+    def _chart(self, name: str, chart: Any) -> Fragment:
+        """The chart inline (PNG); with out_dir also saved as PNG and SVG, drawn only once."""
+        if not self.out_dir:
+            return Fragment(export.chart_html(chart))
+        png = export.export_chart(chart, self.out_dir / "charts" / name)["png"].read_bytes()
+        width, height = export.png_size(png)
+        title = export._title_of(export.chart_spec(chart))
+        return Fragment(H.figure(png, width // export.PNG_SCALE, height // export.PNG_SCALE, title, ""))
+
+    def overview(self) -> Fragment:
+        frame = self.q("digest_agency_year", agency=self.agency_id)
+        synthetic = frame.filter(pl.col("synthetic")).height
+        head = f"<h1>{H.esc(self.agency_id)}：历年政府信息公开工作年度报告</h1>"
+        if synthetic:
+            head += H.note(f"注意：{synthetic} 份报告来自合成（SYNTHETIC）文件，不是真实机关发布的报告。",
+                           "wb-synthetic")
+        return Fragment(head + H.table(frame, {
+            "year": "年度", "agency": "报告所署名称", "new_received": "新收申请", "total_processed": "办理总计",
+            "granted_share": "公开（含部分）占比", "concluded": "复议诉讼已审结", "correction_rate": "纠错率",
+            "filled_share": "表格填写率"},
+            formats={"year": str, "granted_share": H.percent, "correction_rate": H.percent,
+                     "filled_share": H.percent}))
+
+    def outcomes_chart(self) -> Fragment:
+        frame = self.q("request_outcomes_by_agency", agency=self.agency_id)
+        groups = ["granted", "partially_granted", "denied", "unable", "not_processed", "other_handling"]
+        long = (frame.select(["year", *groups]).unpivot(index="year", variable_name="outcome_group",
+                                                        value_name="count")
+                if frame.height else pl.DataFrame())
+        chart = builders.request_outcomes_trend(long, title=f"{self.agency_id}：依申请公开办理结果")
+        return self._chart("agency_outcomes", chart)
+
+    def review_chart(self) -> Fragment:
+        frame = run_query("digest_review_by_year", {"agency": self.agency_id}, con=self.con)
+        chart = builders.review_litigation_trend(frame, title=f"{self.agency_id}：行政复议和行政诉讼")
+        return self._chart("agency_review", chart)
+
+    def findings(self) -> Fragment:
+        frame = self.q("digest_findings", agency=self.agency_id)
+        frame = frame.with_columns(
+            pl.col("rule").replace_strict(RULE_SHORT, default=pl.col("rule"), return_dtype=pl.String).alias("rule_zh"),
+            pl.col("severity").replace_strict(SEVERITY_ZH, default=pl.col("severity"),
+                                              return_dtype=pl.String).alias("severity_zh"),
+        ).sort("year", descending=True)
+        return Fragment(H.table(frame, {"year": "年度", "rule_zh": "检查项", "severity_zh": "严重程度",
+                                        "message": "说明"}, formats={"year": str}, empty="没有检查发现。"))
+
+    def narrative(self) -> Fragment:
+        """Problems and improvements of each year side by side, with their themes."""
+        items = self.q("agency_narrative_items", agency=self.agency_id)
+        if items.height == 0:
+            return Fragment(H.paragraph("报告中没有识别出第五部分的问题和改进措施。"))
+        rows = []
+        for year in sorted(items["year"].unique().to_list(), reverse=True):
+            cells = []
+            for section in ("problems", "improvements"):
+                part = items.filter((pl.col("year") == year) & (pl.col("section") == section)).sort("ordinal")
+                entries = "".join(
+                    f"<li>{H.esc(r['text'])}" + (f' <span class="wb-muted">〔{H.esc(r["themes"])}〕</span>'
+                                                  if r["themes"] else "") + "</li>"
+                    for r in part.iter_rows(named=True))
+                cells.append(f"<td><ol>{entries}</ol></td>" if entries else "<td></td>")
+            rows.append(f"<tr><td>{year}</td>{''.join(cells)}</tr>")
+        return Fragment('<table class="wb-table"><thead><tr><th>年度</th><th>存在的主要问题</th>'
+                        f'<th>改进措施</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
