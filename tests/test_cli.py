@@ -107,3 +107,11 @@ def test_store_commands_without_a_database_say_how_to_make_one(tmp_path: Path) -
     result = workbench("check", "--db", tmp_path / "none.duckdb")
     assert result.returncode == 1
     assert "workbench ingest" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_narrative_refresh_with_a_missing_taxonomy_names_the_file(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    assert workbench("ingest", REAL / "2023_pingtan.html", "--db", db, "--workers", "1").returncode == 0
+    result = workbench("narrative", "--db", db, "--taxonomy", tmp_path / "missing.yaml")
+    assert result.returncode == 1
+    assert "missing.yaml" in result.stderr and "Traceback" not in result.stderr

@@ -271,22 +271,27 @@ def narrative(
     db: DbOption = Path("data/workbench.duckdb"),
     year: YearOption = None,
     agency: AgencyOption = None,
-    refresh: Annotated[bool, typer.Option(help="Re-tag and re-compare before printing.")] = False,
+    refresh: Annotated[bool, typer.Option(help="Re-tag and re-compare the stored items first "
+                                          "(after editing the taxonomy; no re-ingest needed).")] = False,
+    taxonomy: Annotated[Path | None, typer.Option(help="A taxonomy YAML to tag with (implies --refresh).")]
+    = None,
     limit: Annotated[int, typer.Option(help="Rows per list.")] = 10,
 ) -> None:
     """Section 五 across agencies and years: themes, repeated problems, copied sections.
 
     Example: workbench narrative --year 2024 --agency 平潭
+             workbench narrative --refresh --taxonomy my-themes.yaml
     """
     from workbench.narrative.store import narrative_summary, refresh_db
+    from workbench.narrative.taxonomy import TaxonomyError, load_taxonomy
     from workbench.store import connect
 
     try:
-        if refresh:
-            refresh_db(db)
+        if refresh or taxonomy:
+            refresh_db(db, load_taxonomy(taxonomy) if taxonomy else None)
         with connect(db) as con:
             _out(narrative_summary(con, year=year, agency=agency, limit=limit))
-    except _known_errors() as exc:
+    except (TaxonomyError, *_known_errors()) as exc:
         _err(f"workbench narrative: {exc}")
         raise typer.Exit(1) from None
 

@@ -50,7 +50,12 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Read and check a taxonomy file (default: workbench/narrative/taxonomy.yaml)."""
     if path is None:
         return default_taxonomy()
-    return _parse(Path(path).read_text("utf-8"), str(path))
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TaxonomyError(f"{path}: cannot read the taxonomy file ({exc.__class__.__name__}: "
+                            f"{getattr(exc, 'strerror', None) or exc})") from None
+    return _parse(text, str(path))
 
 
 @cache
