@@ -162,12 +162,19 @@ def ingest(
     retry_failed: Annotated[bool, typer.Option(help="Parse files that failed before again.")] = False,
     reparse: Annotated[bool, typer.Option(help="Parse every file again (after a parser upgrade).")] = False,
     narrative: Annotated[bool, typer.Option(help="Re-run the section 五 comparison after loading.")] = True,
+    engine: Annotated[str, typer.Option(help="local (process pool) or dask (a cluster; see docs/scale.md).")]
+    = "local",
+    scheduler: Annotated[str | None, typer.Option(help="With --engine dask: the scheduler address "
+                                                        "(default: a local cluster).")] = None,
+    parquet: Annotated[Path | None, typer.Option(help="Also keep the parse output as Parquet here "
+                                                      "(partitioned by year and region).")] = None,
 ) -> None:
     """Load reports into DuckDB, checking each one; files already loaded are skipped.
 
     The same agency-year with different content becomes a new revision (the newest
     is current). Files that fail are recorded with their error; nothing else is lost.
     Example: workbench ingest data/real ~/reports/2024 --db data/workbench.duckdb
+             workbench ingest /shared/年报 --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from workbench.narrative.store import refresh_db
     from workbench.store import ingest as ingest_reports
@@ -179,10 +186,11 @@ def ingest(
     try:
         result = ingest_reports(expanded, db, workers=workers,
                                 registry=registry if registry and registry.exists() else None,
-                                wait=wait, retry_failed=retry_failed, reparse=reparse)
+                                wait=wait, retry_failed=retry_failed, reparse=reparse, engine=engine,
+                                dask_client=scheduler, parquet_dir=parquet)
         if narrative and result.swapped:
             refresh_db(db, wait=wait)
-    except _known_errors() as exc:
+    except (ValueError, *_known_errors()) as exc:
         _err(f"workbench ingest: {exc}")
         raise typer.Exit(1) from None
     for path, error in result.failures[:20]:

@@ -50,21 +50,24 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from workbench.sources import SourceError, iter_report_files, sniff_format
+from workbench.sources import iter_report_files
 from workbench.store import revisions
 from workbench.store.agencies import Registry, canonical_key, checks_kind, derive
 from workbench.store.connect import DEFAULT_DB, remove_stale_temps, snapshot, writer_lock
-from workbench.store.records import (
-    content_hash,
-    detail_rows,
-    load_record_dicts,
-    record_from_dict,
-    valid_date,
+from workbench.store.parquet import (
+    Rows,
+    failed_rows,
+    outcome_from_rows,
+    parse_one,
+    write_chunk,
 )
+from workbench.store.records import detail_rows, load_record_dicts, record_from_dict, valid_date
 
 DEFAULT_REGISTRY = Path("data/agencies.csv")
 SCHEMA_VERSION = "1"
 BATCH_SIZE = 500
+ENGINES = ("local", "dask")
+LOADER_MEMORY = "512MB"  # DuckDB's memory limit for the ingest's connection (it spills beyond it)
 
 # Column types of every table the ingest appends to (polars → DuckDB, via Arrow).
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -130,7 +133,9 @@ class _Planned:
 
 def ingest(paths: Iterable[str | Path], db: str | Path = DEFAULT_DB, *, workers: int | None = None,
            registry: str | Path | None = DEFAULT_REGISTRY, progress: bool | None = None, wait: float = 0.0,
-           retry_failed: bool = False, reparse: bool = False, batch_size: int = BATCH_SIZE) -> IngestResult:
+           retry_failed: bool = False, reparse: bool = False, batch_size: int = BATCH_SIZE,
+           engine: str = "local", parquet_dir: str | Path | None = None, dask_client: Any = None,
+           chunk_size: int | None = None) -> IngestResult:
     """Load report files (files, folders, globs) into ``db``; see the module docstring.
 
     ``workers``: parse processes (default: all cores; 1 parses in this process).
@@ -139,7 +144,17 @@ def ingest(paths: Iterable[str | Path], db: str | Path = DEFAULT_DB, *, workers:
     another ingest's lock before failing. ``retry_failed``: parse files that failed
     before again. ``reparse``: parse every file again (after a parser upgrade); a
     record whose content did not change still makes no new revision.
+
+    ``engine``: ``"local"`` parses in a process pool on this machine; ``"dask"`` runs the
+    same ``parse_one`` on a dask cluster (``dask_client``: a ``distributed.Client`` or a
+    scheduler address; default: a LocalCluster with ``workers`` processes), whose
+    workers write Parquet under ``parquet_dir`` (default: a temp folder beside ``db``,
+    removed afterwards), which is then loaded here. With the local engine,
+    ``parquet_dir`` also keeps the parse output as Parquet. ``chunk_size``: files per
+    dask task / Parquet file. See docs/scale.md.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
     started = time.perf_counter()
     db = Path(db)
     files = list(dict.fromkeys(p.resolve() for p in iter_report_files(list(paths))))
@@ -151,11 +166,41 @@ def ingest(paths: Iterable[str | Path], db: str | Path = DEFAULT_DB, *, workers:
         if not plan and not duplicates and db.exists() and _registry_digest(db) == reg.digest:
             result.seconds = time.perf_counter() - started
             return result
-        with snapshot(db) as con:
-            _load(con, plan, duplicates, reg, result, workers, progress, batch_size)
+        parsed = _parse_stage(plan, db, engine, workers, parquet_dir, dask_client, chunk_size)
+        with snapshot(db) as con, contextlib.closing(parsed):
+            _load(con, parsed, duplicates, reg, result, len(plan), progress, batch_size)
         result.swapped = True
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _parse_stage(plan: list[_Planned], db: Path, engine: str, workers: int | None, parquet_dir: str | Path | None,
+                 dask_client: Any, chunk_size: int | None) -> Iterator[Rows]:
+    """Every planned file's rows, in input order, from the chosen engine."""
+    if engine == "dask":
+        from workbench.store.engines import parse_on_dask
+
+        return parse_on_dask(plan, db, workers=workers, parquet_dir=parquet_dir, client=dask_client,
+                             chunk_size=chunk_size)
+    stream = parse_in_parallel(plan, workers)
+    if parquet_dir is None:
+        return stream
+    return _also_to_parquet(stream, Path(parquet_dir), chunk_size or BATCH_SIZE)
+
+
+def _also_to_parquet(stream: Iterator[Rows], root: Path, chunk_size: int) -> Iterator[Rows]:
+    """Pass rows through, writing them to Parquet ``chunk_size`` files at a time."""
+    from workbench.store.engines import run_id
+
+    run, chunk, pending = run_id(), 0, []
+    for rows in stream:
+        pending.append(rows)
+        yield rows
+        if len(pending) >= chunk_size:
+            write_chunk(pending, root, run, chunk)
+            chunk, pending = chunk + 1, []
+    if pending:
+        write_chunk(pending, root, run, chunk)
 
 
 def _registry_digest(db: Path) -> str | None:
@@ -210,12 +255,13 @@ def _plan(files: list[Path], db: Path, result: IngestResult, retry_failed: bool,
     return plan, duplicates
 
 
-def _load(con: duckdb.DuckDBPyConnection, plan: list[_Planned], duplicates: list[_Planned], reg: Registry,
-          result: IngestResult, workers: int | None, progress: bool | None, batch_size: int) -> None:
+def _load(con: duckdb.DuckDBPyConnection, parsed: Iterator[Rows], duplicates: list[_Planned], reg: Registry,
+          result: IngestResult, total: int, progress: bool | None, batch_size: int) -> None:
     loader = _Loader(con, reg, _checker(), result)
     batch: list[dict[str, Any]] = []
-    with _progress(len(plan), progress) as advance:
-        for outcome in parse_in_parallel(plan, workers):
+    with _progress(total, progress) as advance:
+        for rows in parsed:
+            outcome = outcome_from_rows(rows)
             batch.append(outcome)
             advance(outcome)
             if len(batch) >= batch_size:
@@ -240,62 +286,31 @@ def _worker_init() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def parse_one(path: str, sha256: str, size: int) -> dict[str, Any]:
-    """Parse one file; the outcome is picklable: the record as a dict, or the error."""
-    from workbench.parse import parse_file
-
-    outcome: dict[str, Any] = {"path": path, "sha256": sha256, "size": size, "format": None}
-    try:
-        record = parse_file(path).to_dict()
-    except SourceError as exc:
-        outcome["error"] = exc.reason
-        outcome["format"] = _sniff(path)
-        return outcome
-    except Exception as exc:  # a parser bug must fail this file, not the whole ingest
-        outcome["error"] = f"the parser failed ({type(exc).__name__}: {exc})"
-        outcome["format"] = _sniff(path)
-        return outcome
-    outcome["format"] = record["source"]["format"]
-    # The file may have changed since it was hashed: key it on the bytes actually parsed.
-    outcome["sha256"] = record["source"]["sha256"] or sha256
-    outcome["record"] = record
-    outcome["hash"] = content_hash(record)
-    return outcome
-
-
-def _sniff(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return sniff_format(Path(path), handle.read(4096))
-    except OSError:
-        return None
-
-
-def parse_in_parallel(plan: list[_Planned], workers: int | None = None) -> Iterator[dict[str, Any]]:
-    """Outcomes in input order; at most a few tasks per worker in flight (bounded memory)."""
+def parse_in_parallel(plan: list[_Planned], workers: int | None = None) -> Iterator[Rows]:
+    """``parse_one`` rows in input order; at most a few tasks per worker in flight (bounded memory)."""
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or len(plan) <= 1:
-        for item in plan:
-            yield parse_one(item.path, item.sha256, item.size)
+        for ordinal, item in enumerate(plan):
+            yield parse_one(item.path, item.sha256, item.size, ordinal)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process that has DuckDB threads
-    pending = deque(plan)
+    pending = deque(enumerate(plan))
     while pending:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
-            window: deque[tuple[_Planned, Future]] = deque()
+            window: deque[tuple[int, _Planned, Future]] = deque()
             broken = False
             while pending or window:
                 while pending and len(window) < workers * 8:
-                    item = pending.popleft()
-                    window.append((item, pool.submit(parse_one, item.path, item.sha256, item.size)))
-                item, future = window.popleft()
+                    ordinal, item = pending.popleft()
+                    window.append((ordinal, item, pool.submit(parse_one, item.path, item.sha256, item.size, ordinal)))
+                ordinal, item, future = window.popleft()
                 try:
                     yield future.result()
                 except BrokenProcessPool:
                     # A worker died (a reader library crashed): fail this file, restart the pool.
-                    yield {"path": item.path, "sha256": item.sha256, "size": item.size, "format": None,
-                           "error": "the parser crashed on this file (worker process died)"}
-                    pending.extendleft(reversed([queued for queued, _ in window]))
+                    yield failed_rows(item.path, ordinal, item.sha256, item.size,
+                                      "the parser crashed on this file (worker process died)")
+                    pending.extendleft(reversed([(o, queued) for o, queued, _ in window]))
                     broken = True
                     break
             if not broken:
@@ -381,6 +396,9 @@ class _Loader:
         self.checker = checker
         self.result = result
         result.checks = checker is not None
+        # DuckDB keeps written blocks cached up to 80 % of RAM by default; the load only
+        # appends, so a small cache costs nothing and keeps a 100k-report ingest's memory flat.
+        con.execute(f"SET memory_limit = '{LOADER_MEMORY}'")
         self.now = datetime.now().replace(microsecond=0)
         self.current = {(a, y): _Current(rid, rev, h) for a, y, rid, rev, h in con.execute(
             "SELECT agency_id, year, report_id, revision, content_hash FROM reports WHERE is_current").fetchall()}
