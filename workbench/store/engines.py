@@ -31,7 +31,7 @@ from typing import Any
 from workbench.store.connect import StoreError
 from workbench.store.parquet import Rows, parse_one, read_chunk, write_chunk
 
-MAX_CHUNK = 1000
+MAX_CHUNK = 250
 
 
 def run_id() -> str:

@@ -10,9 +10,12 @@ How a run goes:
    ``duplicate`` of the report they produced. Nothing to do → the database file is
    not touched at all.
 2. Take the writer lock, copy the database to a temp file beside it (snapshot swap,
-   see :mod:`workbench.store.connect`), and parse the remaining files in worker
-   processes (default: one per core). Workers return the record as a plain dict, or
-   the reason the file failed.
+   see :mod:`workbench.store.connect`), and parse the remaining files with
+   :func:`workbench.store.parquet.parse_one` (rows for each table, or the reason the
+   file failed): in local worker processes (default: one per core), or with
+   ``engine="dask"`` on a dask cluster that writes the rows as Parquet
+   (:mod:`workbench.store.engines`). Both engines hand the loader the same rows in
+   the same order, so they load the same database.
 3. In input order, in batches: resolve the agency (:mod:`workbench.store.agencies`);
    if the agency-year's current revision has the same *content* (the HTML and TXT
    twin of one report), the file is recorded as ``same_record``; otherwise the record
