@@ -80,7 +80,7 @@ EXPLORE = [
 agencies = None        # e.g. ["平潭综合实验区"]; None: the five agencies with most requests
 years = None           # e.g. (2021, 2024); None: every year
 measure = "new_received"  # see workbench.digest.explore.MEASURES''', ["parameters"]),
-    ("code", '''from workbench.digest.explore import MEASURES, open_explorer
+    ("code", '''from workbench.digest.explore import open_explorer
 
 ex = open_explorer(db, agencies, years, measure)
 ex.widget()''', []),

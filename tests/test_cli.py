@@ -115,3 +115,10 @@ def test_narrative_refresh_with_a_missing_taxonomy_names_the_file(tmp_path: Path
     result = workbench("narrative", "--db", db, "--taxonomy", tmp_path / "missing.yaml")
     assert result.returncode == 1
     assert "missing.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ingest_of_a_glob_matching_nothing_says_so_and_creates_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    result = workbench("ingest", str(tmp_path / "nowhere" / "*.pdf"), "--db", db)
+    assert result.returncode == 2
+    assert "no report files found" in result.stderr and not db.exists()

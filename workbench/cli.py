@@ -179,12 +179,8 @@ def ingest(
     from workbench.narrative.store import refresh_db
     from workbench.store import ingest as ingest_reports
 
-    expanded = _expand_globs(paths)
-    if not expanded:
-        _err("workbench ingest: nothing matches " + ", ".join(paths))
-        raise typer.Exit(2)
     try:
-        result = ingest_reports(expanded, db, workers=workers,
+        result = ingest_reports(paths, db, workers=workers,
                                 registry=registry if registry and registry.exists() else None,
                                 wait=wait, retry_failed=retry_failed, reparse=reparse, engine=engine,
                                 dask_client=scheduler, parquet_dir=parquet)
@@ -193,6 +189,9 @@ def ingest(
     except (ValueError, *_known_errors()) as exc:
         _err(f"workbench ingest: {exc}")
         raise typer.Exit(1) from None
+    if result.files == 0:
+        _err("workbench ingest: no report files found in " + ", ".join(paths))
+        raise typer.Exit(2)
     for path, error in result.failures[:20]:
         _err(f"failed: {path}: {error}")
     if len(result.failures) > 20:
@@ -200,17 +199,6 @@ def ingest(
     _out(result.summary())
     if result.failed:
         raise typer.Exit(1)
-
-
-def _expand_globs(paths: list[str]) -> list[Path]:
-    """Shell globs reach us unexpanded on Windows and when quoted; expand them here."""
-    import glob
-
-    found: list[Path] = []
-    for text in paths:
-        matches = sorted(glob.glob(text, recursive=True)) if glob.has_magic(text) else [text]
-        found += [Path(m) for m in matches]
-    return found
 
 
 @app.command()

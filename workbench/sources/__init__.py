@@ -7,6 +7,7 @@ and turns every failure into a :class:`SourceError` with a plain reason.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import zipfile
 from collections.abc import Callable
@@ -74,8 +75,9 @@ def iter_report_files(paths: list[str | Path]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if any(ch in str(raw) for ch in "*?[") and not path.exists():
-            found.extend(sorted(p for p in Path().glob(str(raw)) if p.is_file()))
+        if glob.has_magic(str(raw)) and not path.exists():
+            # glob.glob, not Path.glob: it takes absolute patterns and ** as well.
+            found.extend(sorted(p for p in map(Path, glob.glob(str(raw), recursive=True)) if p.is_file()))
         elif path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
         else:

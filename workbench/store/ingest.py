@@ -162,6 +162,8 @@ def ingest(paths: Iterable[str | Path], db: str | Path = DEFAULT_DB, *, workers:
     db = Path(db)
     files = list(dict.fromkeys(p.resolve() for p in iter_report_files(list(paths))))
     result = IngestResult(db=db, files=len(files))
+    if not files:  # a glob that matched nothing: no database is created or touched
+        return result
     with writer_lock(db, wait):
         remove_stale_temps(db)
         reg = Registry.load(Path(registry) if registry else None)
