@@ -8,24 +8,17 @@
 -- Current revisions only. Shares are NULL where the denominator is blank or 0.
 WITH picked AS (
     SELECT r.report_id, r.agency_id, r.agency, r.year, r.filled_cells, r.cells, a.level, a.kind, a.region,
-           EXISTS (SELECT 1 FROM documents d
-                   WHERE d.report_id = r.report_id
-                     AND regexp_matches(d.path, '(^|[/\\])synthetic_[^/\\]*$'))
-           OR regexp_matches(coalesce(r.source_path, ''), '(^|[/\\])synthetic_[^/\\]*$') AS synthetic
+           o.synthetic
     FROM current_reports r
+    JOIN report_origin o USING (report_id)
     LEFT JOIN agencies a USING (agency_id)
     WHERE ($year IS NULL OR r.year = $year)
       AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
       AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 ),
 req AS (
-    SELECT report_id,
-           sum(value) FILTER (WHERE row = 'new_received')                        AS new_received,
-           sum(value) FILTER (WHERE row = 'total_processed')                     AS total_processed,
-           sum(value) FILTER (WHERE row IN ('granted', 'partially_granted'))     AS granted_any,
-           sum(value) FILTER (WHERE row LIKE 'denied\_%' ESCAPE '\')             AS denied
-    FROM requests WHERE applicant = 'total' AND report_id IN (SELECT report_id FROM picked)
-    GROUP BY report_id
+    SELECT report_id, new_received, total_processed, granted_any, denied
+    FROM request_outcomes WHERE report_id IN (SELECT report_id FROM picked)
 ),
 rev AS (
     SELECT report_id,

@@ -6,6 +6,8 @@
 -- Current revisions only; blank cells count as unknown (sum ignores them), not as 0.
 -- granted_share counts only reports that filled both 予以公开/部分公开 and （七）总计, so a
 -- report with a blank outcome block does not drag the share towards 0.
+-- The outcome groups are those of the request_outcomes view (schema.sql), summed by year in one
+-- pass: going through the per-report view costs ~60 ms more at 100k reports.
 WITH totals AS (
     SELECT r.year, r.agency_id, q.row, q.value
     FROM requests q JOIN current_reports r USING (report_id)

@@ -142,6 +142,35 @@ CREATE OR REPLACE TABLE ref_review_cells (ordinal INTEGER, proceeding VARCHAR, l
 CREATE OR REPLACE VIEW current_reports AS
 SELECT * FROM reports WHERE is_current;
 
+-- Section 三's 总计 column per report, summed into the outcome groups every question uses
+-- (blank cells are unknown: sum ignores them; a group with every cell blank is NULL, not 0).
+CREATE OR REPLACE VIEW request_outcomes AS
+SELECT
+    report_id,
+    sum(value) FILTER (WHERE row = 'new_received')                     AS new_received,
+    sum(value) FILTER (WHERE row = 'carried_over')                     AS carried_over,
+    sum(value) FILTER (WHERE row = 'granted')                          AS granted,
+    sum(value) FILTER (WHERE row = 'partially_granted')                AS partially_granted,
+    sum(value) FILTER (WHERE row IN ('granted', 'partially_granted'))  AS granted_any,
+    sum(value) FILTER (WHERE row LIKE 'denied\_%' ESCAPE '\')          AS denied,
+    sum(value) FILTER (WHERE row LIKE 'unable\_%' ESCAPE '\')          AS unable,
+    sum(value) FILTER (WHERE row LIKE 'not\_processed\_%' ESCAPE '\')  AS not_processed,
+    sum(value) FILTER (WHERE row LIKE 'other\_%' ESCAPE '\')           AS other_handling,
+    sum(value) FILTER (WHERE row = 'total_processed')                  AS total_processed,
+    sum(value) FILTER (WHERE row = 'carried_forward')                  AS carried_forward
+FROM requests
+WHERE applicant = 'total'
+GROUP BY report_id;
+
+-- Whether a report was read from a generated file (named synthetic_*), so every output can say so.
+CREATE OR REPLACE VIEW report_origin AS
+SELECT
+    r.report_id,
+    EXISTS (SELECT 1 FROM documents d
+            WHERE d.report_id = r.report_id AND regexp_matches(d.path, '(^|[/\\])synthetic_[^/\\]*$'))
+    OR regexp_matches(coalesce(r.source_path, ''), '(^|[/\\])synthetic_[^/\\]*$') AS synthetic
+FROM reports r;
+
 -- Section 三 wide: one row per report × row, the seven applicant columns side by side.
 CREATE OR REPLACE VIEW requests_wide AS
 SELECT
