@@ -29,3 +29,17 @@ def expected_records() -> list[dict]:
 @pytest.fixture(scope="session")
 def real_dir() -> Path:
     return REAL
+
+
+# Shared by test_digest.py and test_notebooks.py: one small store and one published digest
+# per session, under the same folder.
+@pytest.fixture(scope="session")
+def digest_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / "digest-shared"
+
+
+@pytest.fixture(scope="session")
+def small_db(digest_base: Path) -> Path:
+    from digest_support import build_small_db
+
+    return build_small_db(digest_base / "store")

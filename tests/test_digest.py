@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from digest_support import SCRIPT, build_small_db, published_digest
+from digest_support import SCRIPT, published_digest
 from PIL import Image
 
 from workbench.digest import html as H
@@ -24,16 +24,6 @@ from workbench.digest.runner import (
     run_digest,
 )
 from workbench.digest.sections import DigestError, change_text
-
-
-@pytest.fixture(scope="session")
-def digest_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.getbasetemp() / "digest-shared"
-
-
-@pytest.fixture(scope="session")
-def small_db(digest_base: Path) -> Path:
-    return build_small_db(digest_base / "store")
 
 
 @pytest.fixture(scope="session")

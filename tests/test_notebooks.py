@@ -11,23 +11,13 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
-from digest_support import build_small_db, published_digest
+from digest_support import published_digest
 
 from workbench.digest.runner import NOTEBOOKS, kernelspec
 
 NAMES = ("digest", "explore", "agency")
 # digest.ipynb is run by the digest runner (papermill, the same kernel), shared with
 # test_digest.py; the other two are run here directly.
-
-
-@pytest.fixture(scope="session")
-def digest_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.getbasetemp() / "digest-shared"
-
-
-@pytest.fixture(scope="session")
-def small_db(digest_base: Path) -> Path:
-    return build_small_db(digest_base / "store")
 
 
 @pytest.mark.parametrize("name", NAMES)
