@@ -44,9 +44,10 @@ def check_report(record: ReportRecord, previous: ReportRecord | None = None,
     paired = (previous is not None and previous.year is not None and record.year is not None
               and previous.year == record.year - 1)
     findings: list[CheckFinding] = []
+    derived: dict = {}
     for entry in RULES:
         if entry.scope == "pair" and not paired:
             continue
-        context = Context(record, entry, agency_kind, previous if paired else None)
+        context = Context(record, entry, agency_kind, previous if paired else None, derived)
         findings.extend(FUNCTIONS[entry.id](context))
     return findings

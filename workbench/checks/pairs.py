@@ -14,7 +14,7 @@ def carry_over(ctx: Context) -> Iterator[CheckFinding]:
     previous = ctx.previous
     if previous is None:
         return
-    this, last = request_table(ctx.record), request_table(previous)
+    this, last = ctx.requests, request_table(previous)
     for applicant in this.applicants:
         carried_over = this.cell("carried_over", applicant)
         carried_forward = last.cell("carried_forward", applicant)

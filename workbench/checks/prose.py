@@ -16,7 +16,6 @@ from functools import lru_cache
 from workbench.checks.grid import (
     RequestTable,
     block_value,
-    request_table,
     review_blocks,
     show,
     sum_filled,
@@ -113,7 +112,7 @@ def _mismatch(ctx: Context, statement: Statement, table_text: str, values: list[
 
 @check("prose.requests_received")
 def requests_received(ctx: Context) -> Iterator[CheckFinding]:
-    table = request_table(ctx.record)
+    table = ctx.requests
     new = table.row_value("new_received")
     both = sum_filled([new, table.row_value("carried_over")]) if new is not None else None
     for s in _stated(ctx, "received_new", "received", "handled"):
@@ -129,7 +128,7 @@ def requests_received(ctx: Context) -> Iterator[CheckFinding]:
 
 @check("prose.requests_processed")
 def requests_processed(ctx: Context) -> Iterator[CheckFinding]:
-    total = request_table(ctx.record).row_value("total_processed")
+    total = ctx.requests.row_value("total_processed")
     for s in _stated(ctx, "processed"):
         found = _mismatch(ctx, s, f"表三（七）总计={show(total)}", [total])
         if found:
@@ -138,7 +137,7 @@ def requests_processed(ctx: Context) -> Iterator[CheckFinding]:
 
 @check("prose.requests_carried")
 def requests_carried(ctx: Context) -> Iterator[CheckFinding]:
-    table = request_table(ctx.record)
+    table = ctx.requests
     rows = {"carried_over": ("上年结转", "carried_over"), "carried_forward": ("结转下年度继续办理", "carried_forward")}
     for s in _stated(ctx, *rows):
         label, row = rows[s.quantity]
@@ -169,7 +168,7 @@ def outcome_value(table: RequestTable, quantity: str) -> Number | None:
 
 @check("prose.outcome_counts")
 def outcome_counts(ctx: Context) -> Iterator[CheckFinding]:
-    table = request_table(ctx.record)
+    table = ctx.requests
     for s in _stated(ctx, *_OUTCOME_GROUPS):
         label = _OUTCOME_GROUPS[s.quantity][0]
         value = outcome_value(table, s.quantity)

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from workbench.checks.grid import RequestTable, request_table
+from workbench.parse.identities import identity_results
 from workbench.parse.record import ReportRecord
 
 SEVERITIES = ("error", "warning", "info")
@@ -54,6 +56,22 @@ class Context:
     rule: Rule
     agency_kind: str
     previous: ReportRecord | None = None
+    # Derived views of the record, built once per report and shared by all its rules:
+    # eleven rules read table 三 as a grid, four read the identities.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def requests(self) -> RequestTable:
+        if "requests" not in self.derived:
+            self.derived["requests"] = request_table(self.record)
+        return self.derived["requests"]
+
+    @property
+    def identities(self) -> list[tuple[str, bool | None]]:
+        """Every 勾稽 identity of tables 三 and 四 (see parse.identities.identity_results)."""
+        if "identities" not in self.derived:
+            self.derived["identities"] = identity_results(self.record)
+        return self.derived["identities"]
 
     def finding(self, message: str, expected: object = None, actual: object = None,
                 severity: str | None = None) -> CheckFinding:

@@ -16,13 +16,11 @@ from workbench.checks.grid import (
     item_label,
     proceeding_label,
     request_row_label,
-    request_table,
     review_blocks,
     show,
     sum_filled,
 )
 from workbench.checks.registry import CheckFinding, Context, check
-from workbench.parse.identities import identity_results
 from workbench.parse.record import ReportRecord
 
 # The names identity_results gives each identity: "<key>: <suffix>".
@@ -37,16 +35,16 @@ _UNREAD_KEY = re.compile(r"^(?:row )?([a-z_]+):")
 _TABLE_NAMES = {"active": "表二", "requests": "表三", "review": "表四"}
 
 
-def _failed(record: ReportRecord, suffix: str) -> list[str]:
+def _failed(ctx: Context, suffix: str) -> list[str]:
     """Keys (applicant, row or proceeding) whose identity of this kind fails."""
-    return [name.split(": ", 1)[0] for name, ok in identity_results(record)
+    return [name.split(": ", 1)[0] for name, ok in ctx.identities
             if ok is False and name.endswith(": " + suffix)]
 
 
 @check("requests.column_flow")
 def column_flow(ctx: Context) -> Iterator[CheckFinding]:
-    table = request_table(ctx.record)
-    for applicant in _failed(ctx.record, _FLOW):
+    table = ctx.requests
+    for applicant in _failed(ctx, _FLOW):
         inflow = sum_filled([table.cell("new_received", applicant), table.cell("carried_over", applicant)])
         outflow = sum_filled([table.cell("total_processed", applicant), table.cell("carried_forward", applicant)])
         yield ctx.finding(
@@ -57,8 +55,8 @@ def column_flow(ctx: Context) -> Iterator[CheckFinding]:
 
 @check("requests.outcome_sum")
 def outcome_sum(ctx: Context) -> Iterator[CheckFinding]:
-    table = request_table(ctx.record)
-    for applicant in _failed(ctx.record, _OUTCOMES):
+    table = ctx.requests
+    for applicant in _failed(ctx, _OUTCOMES):
         parts = sum_filled([table.cell(row, applicant) for row in table.outcome_rows()])
         total = table.cell("total_processed", applicant)
         yield ctx.finding(
@@ -68,8 +66,8 @@ def outcome_sum(ctx: Context) -> Iterator[CheckFinding]:
 
 @check("requests.row_total")
 def row_total(ctx: Context) -> Iterator[CheckFinding]:
-    table = request_table(ctx.record)
-    for row in _failed(ctx.record, _ROW):
+    table = ctx.requests
+    for row in _failed(ctx, _ROW):
         values = table.rows[row]
         parts = sum_filled(values[:-1])
         yield ctx.finding(
@@ -80,7 +78,7 @@ def row_total(ctx: Context) -> Iterator[CheckFinding]:
 @check("review.total")
 def review_total(ctx: Context) -> Iterator[CheckFinding]:
     blocks = review_blocks(ctx.record)
-    for proceeding in _failed(ctx.record, _REVIEW):
+    for proceeding in _failed(ctx, _REVIEW):
         block = blocks[proceeding]
         parts = sum_filled([block.get(k) for k in REVIEW_PARTS])
         shown = ",".join(show(block.get(k)) for k in REVIEW_PARTS)
