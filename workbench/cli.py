@@ -156,7 +156,8 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Report files, folders (searched recursively) or globs.")],
     db: DbOption = Path("data/workbench.duckdb"),
     workers: Annotated[int | None, typer.Option(help="Parse processes (default: all cores).")] = None,
-    registry: Annotated[Path | None, typer.Option(help="Agency registry CSV (level, region, parent, aliases).")]
+    registry: Annotated[Path | None, typer.Option(help="Agency registry CSV (level, region, parent, aliases); "
+                                                       "a missing file means no registry.")]
     = Path("data/agencies.csv"),
     wait: Annotated[float, typer.Option(help="Seconds to wait if another ingest holds the database.")] = 0.0,
     retry_failed: Annotated[bool, typer.Option(help="Parse files that failed before again.")] = False,
@@ -176,16 +177,12 @@ def ingest(
     Example: workbench ingest data/real ~/reports/2024 --db data/workbench.duckdb
              workbench ingest /shared/年报 --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from workbench.narrative.store import refresh_db
-    from workbench.store import ingest as ingest_reports
+    from workbench.narrative.store import ingest_and_compare
 
     try:
-        result = ingest_reports(paths, db, workers=workers,
-                                registry=registry if registry and registry.exists() else None,
-                                wait=wait, retry_failed=retry_failed, reparse=reparse, engine=engine,
-                                dask_client=scheduler, parquet_dir=parquet)
-        if narrative and result.swapped:
-            refresh_db(db, wait=wait)
+        result = ingest_and_compare(paths, db, narrative=narrative, wait=wait, workers=workers, registry=registry,
+                                    retry_failed=retry_failed, reparse=reparse, engine=engine,
+                                    dask_client=scheduler, parquet_dir=parquet)
     except (ValueError, *_known_errors()) as exc:
         _err(f"workbench ingest: {exc}")
         raise typer.Exit(1) from None

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.digest.runner import DigestResult, run_digest
-from workbench.narrative.store import refresh_db
-from workbench.store import IngestResult, ingest
+from workbench.narrative.store import ingest_and_compare
+from workbench.store import IngestResult
 from workbench.synth.bundle import BundleResult, ensure_bundle
 
 BUNDLE_SEED = 2024
@@ -39,12 +39,10 @@ def first_run(data: Path = Path("data"), db: Path = Path("data/workbench.duckdb"
     started = time.perf_counter()
     bundle = ensure_bundle(data, agencies=agencies, years=BUNDLE_YEARS, seed=BUNDLE_SEED)
     say(bundle.summary())
-    registry = data / "agencies.csv"
-    loaded = ingest([data / "real", bundle.directory], db, workers=workers,
-                    registry=registry if registry.exists() else None)
+    loaded = ingest_and_compare([data / "real", bundle.directory], db, workers=workers,
+                                registry=data / "agencies.csv")
     say("ingest: " + loaded.summary())
     if loaded.swapped:
-        refresh_db(db)
         say("narrative: section 五 tagged and compared")
     digest = run_digest(db, "latest", out, docx=docx)
     say(digest.summary())

@@ -29,6 +29,7 @@ from workbench.narrative.model import (
 )
 from workbench.narrative.similarity import SimilarityConfig, default_config
 from workbench.narrative.taxonomy import Taxonomy, default_taxonomy
+from workbench.store import IngestResult, ingest
 from workbench.store.connect import write
 
 RESULT_TABLES = ("narrative_themes", "narrative_tags", "narrative_matches", "section_similarity",
@@ -111,6 +112,16 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[Any
     if rows:
         marks = ", ".join("?" * len(rows[0]))
         con.executemany(f"INSERT INTO {table} VALUES ({marks})", list(rows))
+
+
+def ingest_and_compare(paths: Sequence[str | Path], db: str | Path, *, narrative: bool = True,
+                       wait: float = 0.0, **options: Any) -> IngestResult:
+    """:func:`workbench.store.ingest`, then :func:`refresh_db` when the store changed (and
+    ``narrative``): what ``workbench ingest`` and the first run do. ``options`` go to ingest."""
+    result = ingest(paths, db, wait=wait, **options)
+    if narrative and result.swapped:
+        refresh_db(db, wait=wait)
+    return result
 
 
 def refresh_db(db: str | Path, taxonomy: Taxonomy | None = None,
