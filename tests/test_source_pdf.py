@@ -469,3 +469,34 @@ def test_blank_pdf_has_no_text_layer(tmp_path: Path) -> None:
     c.showPage()
     c.save()
     assert "no text layer" in reason(path)
+
+
+
+THREADED_READS = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from workbench.sources import read_document
+files = [p for folder in sys.argv[1:] for p in sorted(Path(folder).glob("*.pdf"))] * 4
+with ThreadPoolExecutor(8) as pool:
+    texts = [d.text() for d in pool.map(read_document, files)]
+print(len(set(texts)), len(texts))
+"""
+
+
+def test_pdfs_read_from_many_threads_at_once_do_not_crash_the_process(tmp_path: Path) -> None:
+    # PDFium is not thread-safe; a threaded dask worker died of heap corruption here. The reads
+    # run in a child process, so that a crash is this test failing rather than pytest dying.
+    import subprocess
+    import sys
+
+    from workbench.synth import generate
+
+    generated = generate(tmp_path, agencies=12, years=range(2020, 2024), seed=3, formats=["pdf"])
+    real = Path(__file__).resolve().parents[1] / "data" / "real"
+    result = subprocess.run([sys.executable, "-c", THREADED_READS, str(real), str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-500:]
+    distinct, total = map(int, result.stdout.split())
+    files = 3 + len(generated)
+    assert total == 4 * files and distinct == files  # every read of a file gives the same text

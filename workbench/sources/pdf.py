@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import threading
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -110,8 +111,18 @@ class PageContent:
 # --------------------------------------------------------------------------- entry point
 
 
+# PDFium is not thread-safe: two threads inside it at once can crash the process (seen with a
+# threaded dask worker). Processes parse in parallel; threads of one process take turns.
+_PDFIUM = threading.Lock()
+
+
 def read(path: Path, data: bytes) -> Document:
     _check_container(path, data)
+    with _PDFIUM:
+        return _read_pdf(path, data)
+
+
+def _read_pdf(path: Path, data: bytes) -> Document:
     pdf = _open(path, data)
     try:
         blocks: list[Block] = []
