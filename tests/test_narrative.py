@@ -38,6 +38,7 @@ from workbench.narrative import (
 from workbench.narrative import store as narrative_store
 from workbench.narrative.model import OTHER_AGENCY, SAME_AGENCY, UNTAGGED, SectionScore, Tag
 from workbench.narrative.similarity import default_config
+from workbench.narrative.summary import narrative_summary
 from workbench.narrative.taxonomy import TaxonomyError
 from workbench.parse import parse_file
 from workbench.parse.prose import split_problems
@@ -431,21 +432,21 @@ def test_queries_run_with_and_without_filters(real_store: duckdb.DuckDBPyConnect
 def test_query_counts_agree_with_the_summary(real_store: duckdb.DuckDBPyConnection) -> None:
     sql = (ROOT / "queries" / "narrative_tag_counts.sql").read_text("utf-8")
     counts = {r[0]: r[2:4] for r in real_store.execute(sql, {"year": None, "agency": "平潭"}).fetchall()}
-    text = narrative_store.narrative_summary(real_store, agency="平潭")
+    text = narrative_summary(real_store, agency="平潭")
     problems, improvements = counts["interpretation"]
     assert re.search(rf"政策解读 \(interpretation\)\s+{problems}\s+{improvements}\n", text)
 
 
 def test_summary_names_recurring_problems_and_similarity(real_store: duckdb.DuckDBPyConnection) -> None:
-    text = narrative_store.narrative_summary(real_store, agency="平潭")
+    text = narrative_summary(real_store, agency="平潭")
     assert "7 reports" in text
     assert re.search(r"平潭综合实验区\s+政策解读\s+2021–2024 \(4 years", text)
     assert "第五部分 vs" in text and "第一部分 vs" in text
     assert "内容雷同" in text  # the legend; no section is flagged
     assert "  内容雷同" not in text
-    last = narrative_store.narrative_summary(real_store, year=2025, agency="平潭")
+    last = narrative_summary(real_store, year=2025, agency="平潭")
     assert re.search(r"2025 第五部分 vs 2024: 0\.0\d\n", last)
-    one_year = narrative_store.narrative_summary(real_store, year=2024, agency="洪泽")
+    one_year = narrative_summary(real_store, year=2024, agency="洪泽")
     assert "1 report," in one_year and "改进1 ≈ 洪泽区人民政府 2023 #1" in one_year
 
 
@@ -467,7 +468,7 @@ def test_retag_without_reingest(real_store: duckdb.DuckDBPyConnection, tmp_path:
 
 def test_summary_before_any_run_and_not_a_store() -> None:
     con = duckdb.connect()
-    assert "run `workbench narrative`" in narrative_store.narrative_summary(con)
+    assert "run `workbench narrative`" in narrative_summary(con)
     with pytest.raises(narrative_store.NarrativeStoreError, match="no reports, narrative_items"):
         narrative_store.refresh(con)
 

@@ -275,7 +275,8 @@ def narrative(
     Example: workbench narrative --year 2024 --agency 平潭
              workbench narrative --refresh --taxonomy my-themes.yaml
     """
-    from workbench.narrative.store import narrative_summary, refresh_db
+    from workbench.narrative.store import refresh_db
+    from workbench.narrative.summary import narrative_summary
     from workbench.narrative.taxonomy import TaxonomyError, load_taxonomy
     from workbench.store import connect
 

@@ -1,9 +1,10 @@
 """Section 五 narrative: theme tags, near-duplicate items and sections, repeated problems.
 
 Plain-data API (no store needed): :func:`analyse` on lists of :class:`Item` and
-:class:`SectionText`; the DuckDB side is :mod:`workbench.narrative.store` (``refresh`` and
-``narrative_summary``). The rules are data: ``taxonomy.yaml`` (themes) and ``similarity.yaml``
-(thresholds, boilerplate) beside this file, ``govterms.txt`` (segmenter dictionary).
+:class:`SectionText`; the DuckDB side is :mod:`workbench.narrative.store` (``refresh``) and
+:mod:`workbench.narrative.summary` (what ``workbench narrative`` prints). The rules are data:
+``taxonomy.yaml`` (themes) and ``similarity.yaml`` (thresholds, boilerplate) beside this file,
+``govterms.txt`` (segmenter dictionary).
 """
 
 from workbench.narrative.analyse import analyse, from_record

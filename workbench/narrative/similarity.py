@@ -7,23 +7,32 @@ Two comparisons (``similarity.yaml`` holds every number and word list):
   whole section (一, 五) against the agency's most recent earlier report, flagged 内容雷同
   at ``section_copied``;
 * other agencies in the same year: too many pairs to try them all, so a MinHash LSH index
-  (datasketch) proposes candidates and the exact Jaccard index decides.
+  (datasketch) over the *distinct* texts proposes candidates and the exact Jaccard index
+  decides. Identical texts are compared once: copied boilerplate is common, and a province's
+  thousands of agencies would otherwise make every copy a candidate of every other.
 
 The score is always the exact Jaccard index of the two shingle sets after boilerplate
-removal; MinHash only chooses which pairs to score.
+removal; MinHash only chooses which pairs to score. A shingle is stored as an integer code
+(the n characters' code points packed in 21 bits each: exact for n ≤ 3), so a year of long
+sections fits in memory as numpy arrays.
+
+Each comparison only looks inside one agency or one year, so the store runs them chunk by
+chunk (workbench/narrative/store.py) with the boilerplate counted once over the whole corpus
+(:class:`ShingleCounter`) and gets the same answer as one run over everything.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
+import numpy as np
 import yaml
 from datasketch import MinHash, MinHashLSH
 
@@ -48,8 +57,12 @@ _DIGITS = re.compile(r"\d+")
 _LEADING_JUNK = re.compile(r"^[\s,，、.．]+")
 # LSH may miss a pair whose estimated similarity falls just under its threshold: ask for less.
 _LSH_SLACK = 0.15
+_CODE_POINT_BITS = np.uint64(21)  # every Unicode code point fits in 21 bits
+_NO_CODES = np.empty(0, dtype=np.uint64)
+KINDS = (SAME_AGENCY, OTHER_AGENCY)
 
 T = TypeVar("T")
+Codes = np.ndarray  # sorted, unique uint64 shingle codes
 
 
 @dataclass(frozen=True)
@@ -61,8 +74,8 @@ class SimilarityConfig:
     section_copied: float
     section_min_shingles: int
     lsh_permutations: int
-    filler_words: tuple[str, ...]
-    boilerplate_sentences: tuple[re.Pattern[str], ...]
+    filler_words: re.Pattern[str]  # any of the words, longest first
+    boilerplate_sentences: re.Pattern[str]  # any of the sentence patterns
 
 
 def load_config(path: Path | None = None) -> SimilarityConfig:
@@ -86,14 +99,20 @@ def _config(data: dict) -> SimilarityConfig:
         section_copied=float(data["section_copied"]),
         section_min_shingles=int(data["section_min_shingles"]),
         lsh_permutations=int(data["lsh_permutations"]),
-        # longest first, so 还不够 goes before 不够
-        filler_words=tuple(sorted(data.get("filler_words", []), key=len, reverse=True)),
-        boilerplate_sentences=tuple(re.compile(p) for p in data.get("boilerplate_sentences", [])),
+        # one pattern each: a sentence is matched once, not once per word or rule (a province's
+        # sections have millions of sentences); longest word first, so 还不够 goes before 不够
+        filler_words=_any(re.escape(w) for w in sorted(data.get("filler_words", []), key=len, reverse=True)),
+        boilerplate_sentences=_any(data.get("boilerplate_sentences", [])),
     )
 
 
+def _any(patterns: Iterable[str]) -> re.Pattern[str]:
+    alternatives = [f"(?:{p})" for p in patterns]
+    return re.compile("|".join(alternatives) if alternatives else r"(?!)")  # (?!) never matches
+
+
 # ---------------------------------------------------------------------------
-# Text → shingles
+# Text → shingle codes
 # ---------------------------------------------------------------------------
 
 
@@ -103,10 +122,9 @@ def sentences(text: str, config: SimilarityConfig) -> list[str]:
     # flow() joins lines a PDF wrapped mid-sentence (政\n府信息) and marks paragraph ends ¶
     for raw in _SENTENCE.split(_DIGITS.sub("0", nfkc(flow(text)))):
         sentence = _NOT_WORD.sub("", _strip_ordinals(raw))
-        if not sentence or any(p.search(sentence) for p in config.boilerplate_sentences):
+        if not sentence or config.boilerplate_sentences.search(sentence):
             continue
-        for word in config.filler_words:
-            sentence = sentence.replace(word, "")
+        sentence = config.filler_words.sub("", sentence)
         if sentence:
             kept.append(sentence)
     return kept
@@ -125,45 +143,112 @@ def normalise(text: str, config: SimilarityConfig) -> str:
     return "".join(sentences(text, config))
 
 
-def shingles(text: str, config: SimilarityConfig) -> frozenset[str]:
-    """Character n-grams of the normalised text (a text shorter than n is one shingle)."""
+def shingle_codes(text: str, config: SimilarityConfig) -> Codes:
+    """Codes of the character n-grams of the normalised text (a text shorter than n is one
+    shingle), sorted and unique. Base 2**21 keeps n ≤ 3 exact; longer n wrap (a hash)."""
     flat = normalise(text, config)
-    size = config.shingle_size
-    if len(flat) <= size:
-        return frozenset([flat]) if flat else frozenset()
-    return frozenset(flat[i : i + size] for i in range(len(flat) - size + 1))
+    if not flat:
+        return _NO_CODES
+    points = np.frombuffer(flat.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    width = min(config.shingle_size, len(points))
+    count = len(points) - width + 1
+    codes = np.zeros(count, dtype=np.uint64)
+    for offset in range(width):
+        codes = (codes << _CODE_POINT_BITS) | points[offset : offset + count]
+    return np.unique(codes)
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def shingles(text: str, config: SimilarityConfig) -> frozenset[int]:
+    return frozenset(shingle_codes(text, config).tolist())
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
 
 
-def boilerplate_shingles(sets: Sequence[frozenset[str]], config: SimilarityConfig) -> frozenset[str]:
-    """Shingles in more than ``boilerplate_share`` of the texts: phrases every report shares.
-
-    A small corpus says nothing about what is common, so below ``boilerplate_min_texts``
-    texts nothing is removed this way (the boilerplate sentence list still applies).
-    """
-    if len(sets) < config.boilerplate_min_texts:
-        return frozenset()
-    counts = Counter(s for shingle_set in sets for s in shingle_set)
-    limit = config.boilerplate_share * len(sets)
-    return frozenset(s for s, n in counts.items() if n > limit)
+def jaccard_codes(a: Codes, b: Codes) -> float:
+    if not a.size or not b.size:
+        return 0.0
+    shared = np.intersect1d(a, b, assume_unique=True).size
+    return shared / (a.size + b.size - shared)
 
 
-def shingle_sets(texts: Sequence[str], config: SimilarityConfig) -> list[frozenset[str]]:
-    """Shingles of each text, without the corpus's boilerplate shingles."""
-    sets = [shingles(t, config) for t in texts]
-    common = boilerplate_shingles(sets, config)
-    return [s - common for s in sets] if common else sets
+class ShingleCounter:
+    """How many texts of a corpus hold each shingle, fed one text at a time (or one distinct
+    text with how often it occurs), in bounded memory: the counts are folded into one sorted
+    array every ``fold_every`` codes."""
+
+    def __init__(self, fold_every: int = 2_000_000) -> None:
+        self.texts = 0
+        self._codes, self._counts = _NO_CODES, np.empty(0, dtype=np.int64)
+        self._pending: list[tuple[Codes, int]] = []
+        self._pending_size, self._fold_every = 0, fold_every
+
+    def add(self, codes: Codes, times: int = 1) -> None:
+        self.texts += times
+        if codes.size:
+            self._pending.append((codes, times))
+            self._pending_size += codes.size
+            if self._pending_size >= self._fold_every:
+                self._fold()
+
+    def _fold(self) -> None:
+        if not self._pending:
+            return
+        codes = np.concatenate([self._codes, *(c for c, _ in self._pending)])
+        weights = np.concatenate([self._counts, *(np.full(c.size, t, dtype=np.int64) for c, t in self._pending)])
+        self._codes, inverse = np.unique(codes, return_inverse=True)
+        self._counts = np.bincount(inverse, weights=weights).astype(np.int64)
+        self._pending, self._pending_size = [], 0
+
+    def boilerplate(self, config: SimilarityConfig) -> Codes:
+        """Shingles in more than ``boilerplate_share`` of the texts: phrases every report shares.
+
+        A small corpus says nothing about what is common, so below ``boilerplate_min_texts``
+        texts nothing is removed this way (the boilerplate sentence list still applies).
+        """
+        if self.texts < config.boilerplate_min_texts:
+            return _NO_CODES
+        self._fold()
+        return self._codes[self._counts > config.boilerplate_share * self.texts]
+
+
+def boilerplate_codes(texts: Iterable[str], config: SimilarityConfig) -> Codes:
+    counter = ShingleCounter()
+    for text in texts:
+        counter.add(shingle_codes(text, config))
+    return counter.boilerplate(config)
+
+
+def without(codes: Codes, common: Codes) -> Codes:
+    """``codes`` less the boilerplate ``common`` (both sorted and unique)."""
+    return np.setdiff1d(codes, common, assume_unique=True) if common.size and codes.size else codes
+
+
+def code_arrays(texts: Sequence[str], config: SimilarityConfig, common: Codes) -> list[Codes]:
+    """Shingle codes of each text without the corpus's boilerplate (each distinct text once)."""
+    memo: dict[str, Codes] = {}
+    for text in texts:
+        if text not in memo:
+            memo[text] = without(shingle_codes(text, config), common)
+    return [memo[t] for t in texts]
+
+
+def shingle_sets(texts: Sequence[str], config: SimilarityConfig, common: Codes) -> list[frozenset[int]]:
+    """As :func:`code_arrays`, as sets: quicker to compare many short texts pairwise."""
+    memo: dict[str, frozenset[int]] = {}
+    for text in texts:
+        if text not in memo:
+            memo[text] = frozenset(without(shingle_codes(text, config), common).tolist())
+    return [memo[t] for t in texts]
 
 
 def similarity(a: str, b: str, config: SimilarityConfig | None = None) -> float:
     """Jaccard similarity of two texts on their own (no corpus: only the sentence boilerplate)."""
     config = config or default_config()
-    return jaccard(shingles(a, config), shingles(b, config))
+    return jaccard_codes(shingle_codes(a, config), shingle_codes(b, config))
 
 
 # ---------------------------------------------------------------------------
@@ -171,23 +256,35 @@ def similarity(a: str, b: str, config: SimilarityConfig | None = None) -> float:
 # ---------------------------------------------------------------------------
 
 
-def match_items(items: Sequence[Item], config: SimilarityConfig | None = None) -> list[ItemMatch]:
+def match_items(items: Sequence[Item], config: SimilarityConfig | None = None,
+                common: Codes | None = None, kinds: Collection[str] = KINDS) -> list[ItemMatch]:
     """For each item: its closest item of the same section in an earlier report of the same
     agency (any score above 0), and its closest item among other agencies' reports of the
-    same year (only when at least ``item_match``)."""
+    same year (only when at least ``item_match``).
+
+    ``common`` is the boilerplate (default: counted over ``items``); ``kinds`` picks the
+    comparisons, so a caller holding one agency or one year at a time can ask for its half.
+    """
     config = config or default_config()
-    sets = shingle_sets([i.text for i in items], config)
-    matches = _earlier_same_agency(items, sets)
-    matches += _same_year_other_agencies(items, sets, config)
+    if common is None:
+        common = boilerplate_codes((i.text for i in items), config)
+    return match_item_sets(items, shingle_sets([i.text for i in items], config, common), config, kinds)
+
+
+def match_item_sets(items: Sequence[Item], sets: Sequence[frozenset[int]], config: SimilarityConfig,
+                    kinds: Collection[str] = KINDS) -> list[ItemMatch]:
+    """:func:`match_items` on the items' shingle sets, boilerplate already removed."""
+    matches = []
+    if SAME_AGENCY in kinds:
+        matches += _earlier_same_agency(items, sets)
+    if OTHER_AGENCY in kinds:
+        matches += _same_year_other_agencies(items, sets, config)
     return sorted(matches, key=lambda m: (m.report_id, m.section, m.ordinal, m.kind))
 
 
-def _earlier_same_agency(items: Sequence[Item], sets: list[frozenset[str]]) -> list[ItemMatch]:
-    by_agency: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, item in enumerate(items):
-        by_agency[(item.agency_id, item.section)].append(index)
+def _earlier_same_agency(items: Sequence[Item], sets: Sequence[frozenset[int]]) -> list[ItemMatch]:
     matches = []
-    for indexes in by_agency.values():
+    for indexes in _group(range(len(items)), lambda i: (items[i].agency_id, items[i].section)).values():
         for i in indexes:
             earlier = [j for j in indexes if items[j].year < items[i].year]
             best = _best(i, earlier, items, sets)
@@ -198,7 +295,7 @@ def _earlier_same_agency(items: Sequence[Item], sets: list[frozenset[str]]) -> l
 
 
 def _best(i: int, candidates: Iterable[int], items: Sequence[Item],
-          sets: list[frozenset[str]]) -> tuple[int, float] | None:
+          sets: Sequence[frozenset[int]]) -> tuple[int, float] | None:
     """The highest score; ties go to the most recent report, then to the first item."""
     scored = [(jaccard(sets[i], sets[j]), items[j].year, -items[j].ordinal, j) for j in candidates]
     scored = [s for s in scored if s[0] > 0]
@@ -208,20 +305,14 @@ def _best(i: int, candidates: Iterable[int], items: Sequence[Item],
     return j, score
 
 
-def _same_year_other_agencies(items: Sequence[Item], sets: list[frozenset[str]],
+def _same_year_other_agencies(items: Sequence[Item], sets: Sequence[frozenset[int]],
                               config: SimilarityConfig) -> list[ItemMatch]:
-    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for index, item in enumerate(items):
-        groups[(item.year, item.section)].append(index)
     matches = []
-    for indexes in groups.values():
-        candidates = _lsh_candidates(indexes, sets, config.item_match, config)
-        for i in indexes:
-            others = [j for j in candidates.get(i, ()) if items[j].agency_id != items[i].agency_id]
-            best = _best(i, others, items, sets)
-            if best is not None and best[1] >= config.item_match:
-                j, score = best
-                matches.append(_match(items[i], items[j], OTHER_AGENCY, score))
+    for indexes in _group(range(len(items)), lambda i: (items[i].year, items[i].section)).values():
+        group = [items[i] for i in indexes]
+        found = _closest_other_agency(group, [sets[i] for i in indexes], config, key=lambda s: s,
+                                      score=jaccard, rank=lambda item: (item.ordinal, item.report_id))
+        matches += [_match(group[i], group[j], OTHER_AGENCY, score) for i, j, score in found]
     return matches
 
 
@@ -230,19 +321,83 @@ def _match(item: Item, other: Item, kind: str, score: float) -> ItemMatch:
                      kind, round(score, 4))
 
 
-def _lsh_candidates(indexes: Sequence[int], sets: Sequence[frozenset[str]], threshold: float,
-                    config: SimilarityConfig) -> dict[int, set[int]]:
-    """Index → indexes whose MinHash signatures collide in the LSH bands (itself excluded)."""
-    usable = [i for i in indexes if sets[i]]
-    if len(usable) < 2:
-        return {}
-    perms = config.lsh_permutations
-    hashes = MinHash.bulk([[s.encode("utf-8") for s in sorted(sets[i])] for i in usable],
-                          num_perm=perms, seed=1)
-    lsh = MinHashLSH(threshold=max(0.05, threshold - _LSH_SLACK), num_perm=perms)
-    for i, minhash in zip(usable, hashes, strict=True):
+# ---------------------------------------------------------------------------
+# Other agencies in the same year (items and sections alike)
+# ---------------------------------------------------------------------------
+
+
+class _Entry(Protocol):
+    @property
+    def agency_id(self) -> str: ...
+
+
+E = TypeVar("E", bound=_Entry)
+S = TypeVar("S", frozenset[int], Codes)
+
+
+def _closest_other_agency(entries: Sequence[E], sets: Sequence[S], config: SimilarityConfig, *,
+                          key: Callable[[S], Hashable], score: Callable[[S, S], float],
+                          rank: Callable[[E], tuple[int, ...]]) -> list[tuple[int, int, float]]:
+    """(entry, its most similar entry of another agency, score) as indexes into ``entries``,
+    when at least ``item_match``; ties go to the lowest ``rank``. Distinct shingle sets are
+    indexed and scored once each."""
+    distinct: dict[Hashable, int] = {}
+    members: list[list[int]] = []
+    for index, shingle_set in enumerate(sets):
+        if len(shingle_set):
+            slot = distinct.setdefault(key(shingle_set), len(distinct))
+            if slot == len(members):
+                members.append([])
+            members[slot].append(index)
+    representatives = [sets[m[0]] for m in members]
+    # an entry's best match in a distinct set is its first-ranked entry, or, when that one is
+    # the entry's own agency, the first-ranked entry of any other agency
+    firsts = []
+    for member in members:
+        ranked = sorted(member, key=lambda i: rank(entries[i]))
+        head = entries[ranked[0]].agency_id
+        firsts.append((ranked[0], next((i for i in ranked if entries[i].agency_id != head), None)))
+    candidates = _lsh_candidates(representatives, config.item_match, config)
+    out = []
+    for slot, member in enumerate(members):
+        scored = sorted(((score(representatives[slot], representatives[c]), c) for c in candidates[slot]),
+                        reverse=True)
+        scored = [(s, c) for s, c in scored if s >= config.item_match]
+        for i in member:
+            best: tuple[float, int] | None = None
+            for value, c in scored:
+                if best is not None and value < best[0]:
+                    break
+                first, second = firsts[c]
+                other = first if entries[first].agency_id != entries[i].agency_id else second
+                if other is not None and (best is None or rank(entries[other]) < rank(entries[best[1]])):
+                    best = (value, other)
+            if best is not None:
+                out.append((i, best[1], best[0]))
+    return out
+
+
+def _lsh_candidates(sets: Sequence[frozenset[int] | Codes], threshold: float,
+                    config: SimilarityConfig) -> list[list[int]]:
+    """For each set, the sets worth an exact score: their MinHash signatures collide in an LSH
+    band and agree on at least ``threshold - _LSH_SLACK`` of the permutations (the MinHash
+    estimate of their Jaccard index). Each set is its own candidate."""
+    if len(sets) < 2:
+        return [[i] for i in range(len(sets))]
+    perms, floor = config.lsh_permutations, max(0.05, threshold - _LSH_SLACK)
+    hashes = MinHash.bulk(sets, num_perm=perms, seed=1, hashfunc=int, scheme="affine64")
+    lsh = MinHashLSH(threshold=floor, num_perm=perms)
+    for i, minhash in enumerate(hashes):
         lsh.insert(i, minhash)
-    return {i: {j for j in lsh.query(m) if j != i} for i, m in zip(usable, hashes, strict=True)}
+    signatures = np.vstack([m.hashvalues for m in hashes])
+    out = []
+    for i, minhash in enumerate(hashes):
+        # boilerplate-heavy corpora put thousands of sets in one band bucket: the estimate
+        # keeps the exact (slower) score for the pairs that can reach the threshold
+        found = np.fromiter(lsh.query(minhash), dtype=np.int64)
+        estimate = (signatures[found] == signatures[i]).mean(axis=1)
+        out.append(sorted({i, *found[estimate >= floor].tolist()}))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -250,21 +405,39 @@ def _lsh_candidates(indexes: Sequence[int], sets: Sequence[frozenset[str]], thre
 # ---------------------------------------------------------------------------
 
 
-def compare_sections(sections: Sequence[SectionText],
-                     config: SimilarityConfig | None = None) -> list[SectionScore]:
+def compare_sections(sections: Sequence[SectionText], config: SimilarityConfig | None = None,
+                     common: Mapping[str, Codes] | None = None,
+                     kinds: Collection[str] = KINDS) -> list[SectionScore]:
     """Each section against the same section of the agency's most recent earlier report
     (copied = 内容雷同 at ``section_copied``), and its closest counterpart among other
-    agencies' reports of the same year when at least ``item_match`` similar."""
+    agencies' reports of the same year when at least ``item_match`` similar.
+
+    ``common`` maps a section name to its boilerplate (default: counted over ``sections``).
+    """
     config = config or default_config()
+    sets: list[Codes] = [_NO_CODES] * len(sections)
+    for name, indexes in _group(range(len(sections)), lambda i: sections[i].section).items():
+        texts = [sections[i].text for i in indexes]
+        boilerplate = common[name] if common is not None else boilerplate_codes(texts, config)
+        for i, codes in zip(indexes, code_arrays(texts, config, boilerplate), strict=True):
+            sets[i] = codes
+    return score_sections(sections, sets, config, kinds)
+
+
+def score_sections(sections: Sequence[SectionText], sets: Sequence[Codes], config: SimilarityConfig,
+                   kinds: Collection[str] = KINDS) -> list[SectionScore]:
+    """:func:`compare_sections` on the sections' shingle codes, boilerplate already removed."""
     out: list[SectionScore] = []
-    for group in _group(sections, lambda s: s.section).values():
-        sets = shingle_sets([s.text for s in group], config)
-        out += _previous_report(group, sets, config)
-        out += _other_agencies(group, sets, config)
+    for indexes in _group(range(len(sections)), lambda i: sections[i].section).values():
+        group, group_sets = [sections[i] for i in indexes], [sets[i] for i in indexes]
+        if SAME_AGENCY in kinds:
+            out += _previous_report(group, group_sets, config)
+        if OTHER_AGENCY in kinds:
+            out += _other_agencies(group, group_sets, config)
     return sorted(out, key=lambda s: (s.report_id, s.section, s.kind))
 
 
-def _previous_report(group: list[SectionText], sets: list[frozenset[str]],
+def _previous_report(group: list[SectionText], sets: Sequence[Codes],
                      config: SimilarityConfig) -> list[SectionScore]:
     out = []
     for indexes in _group(range(len(group)), lambda i: group[i].agency_id).values():
@@ -277,24 +450,21 @@ def _previous_report(group: list[SectionText], sets: list[frozenset[str]],
     return out
 
 
-def _other_agencies(group: list[SectionText], sets: list[frozenset[str]],
+def _other_agencies(group: list[SectionText], sets: Sequence[Codes],
                     config: SimilarityConfig) -> list[SectionScore]:
     out = []
     for indexes in _group(range(len(group)), lambda i: group[i].year).values():
-        candidates = _lsh_candidates(indexes, sets, config.item_match, config)
-        for i in indexes:
-            others = [j for j in candidates.get(i, ()) if group[j].agency_id != group[i].agency_id]
-            scored = [(jaccard(sets[i], sets[j]), -group[j].report_id, j) for j in others]
-            if scored:
-                score, _, j = max(scored)
-                if score >= config.item_match:
-                    out.append(_section_score(group[i], group[j], sets[i], sets[j], OTHER_AGENCY, config))
+        found = _closest_other_agency([group[i] for i in indexes], [sets[i] for i in indexes], config,
+                                      key=lambda codes: codes.tobytes(), score=jaccard_codes,
+                                      rank=lambda section: (section.report_id,))
+        out += [_section_score(group[indexes[i]], group[indexes[j]], sets[indexes[i]], sets[indexes[j]],
+                               OTHER_AGENCY, config) for i, j, _ in found]
     return out
 
 
-def _section_score(section: SectionText, other: SectionText, a: frozenset[str], b: frozenset[str],
+def _section_score(section: SectionText, other: SectionText, a: Codes, b: Codes,
                    kind: str, config: SimilarityConfig) -> SectionScore:
-    score = jaccard(a, b)
+    score = jaccard_codes(a, b)
     # two empty or one-line sections ("无。") are alike without anyone having copied anything
     enough = min(len(a), len(b)) >= config.section_min_shingles
     return SectionScore(section.report_id, section.section, other.report_id, round(score, 4),

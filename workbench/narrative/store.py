@@ -3,20 +3,36 @@
 Reads ``narrative_items``, ``report_sections`` and ``reports`` (current revisions only) from
 workbench/store/schema.sql; writes the tables of ``workbench/narrative/schema.sql``, which are
 derived data: :func:`refresh` replaces them whole, so a changed taxonomy only needs
-``workbench narrative`` (no re-ingest). :func:`narrative_summary` is what that command prints.
+``workbench narrative`` (no re-ingest).
+
+A province's store holds ~600,000 items and ~200,000 compared sections, so :func:`refresh`
+never holds them all. It makes three passes, each reading only what it needs from DuckDB:
+
+1. the corpus, one *distinct* text at a time: its shingle codes (kept in a DuckDB temp table,
+   so no text is normalised twice), how many texts hold each shingle (the boilerplate rule)
+   and, for items, its themes (joined back to the items in SQL);
+2. batches of agencies: everything compared within one agency (earlier items, the previous
+   report's sections, repeated problems);
+3. one year at a time: everything compared across agencies (near-duplicates of the year).
+
+The answer is the same as :func:`workbench.narrative.analyse` over everything at once
+(tests/test_narrative_store.py holds it to that).
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
+import numpy as np
+import polars as pl
+import pyarrow.compute as pc
 
-from workbench.narrative.analyse import analyse
+from workbench.narrative.followthrough import repeated_problems
 from workbench.narrative.model import (
     COMPARED_SECTIONS,
     ITEM_SECTIONS,
@@ -24,28 +40,89 @@ from workbench.narrative.model import (
     SAME_AGENCY,
     UNTAGGED,
     Item,
-    NarrativeResult,
     SectionText,
+    Tag,
 )
-from workbench.narrative.similarity import SimilarityConfig, default_config
+from workbench.narrative.similarity import (
+    Codes,
+    ShingleCounter,
+    SimilarityConfig,
+    default_config,
+    match_item_sets,
+    score_sections,
+    shingle_codes,
+    without,
+)
+from workbench.narrative.tagging import Tagger
 from workbench.narrative.taxonomy import Taxonomy, default_taxonomy
 from workbench.store import IngestResult, ingest
 from workbench.store.connect import write
 
-RESULT_TABLES = ("narrative_themes", "narrative_tags", "narrative_matches", "section_similarity",
-                 "repeated_problems")
-SECTION_NAMES = {"overview": "一", "problems": "五"}
-SECTION_ITEMS = {"problems": "问题", "improvements": "改进"}
-
+S = TypeVar("S")
 
 INPUT_TABLES = ("reports", "narrative_items", "report_sections")
+RESULT_TABLES = ("narrative_themes", "narrative_tags", "narrative_matches", "section_similarity",
+                 "repeated_problems")
+AGENCY_BATCH = 1000  # agencies per pass-2 batch: a few MB of items and sections
+_FETCH = 20_000  # rows per fetch when streaming texts out of DuckDB
+
+# The current revision's items and compared sections, narrowed by {where} (a batch, a year).
+_ITEMS = """
+    SELECT i.report_id, r.agency_id, r.year, i.section, i.ordinal, i.text
+    FROM narrative_items i JOIN reports r USING (report_id)
+    WHERE r.is_current AND list_contains($sections, i.section) AND i.text IS NOT NULL AND {where}
+    ORDER BY r.agency_id, r.year, i.report_id, i.section, i.ordinal
+"""
+_SECTIONS = """
+    SELECT s.report_id, r.agency_id, r.year, s.section, s.text
+    FROM report_sections s JOIN reports r USING (report_id)
+    WHERE r.is_current AND list_contains($sections, s.section) AND coalesce(trim(s.text), '') <> ''
+      AND {where}
+    ORDER BY r.agency_id, r.year, s.report_id, s.section
+"""
+# The same rows with each text's shingle codes from pass 1 (kind: items, overview, problems).
+_CODED = """
+    SELECT x.*, c.codes FROM ({query}) x
+    JOIN _narrative_codes c ON c.kind = $kind AND c.text = x.text
+"""
+_CODES_TABLE = "CREATE OR REPLACE TEMP TABLE _narrative_codes (kind VARCHAR, text VARCHAR, codes UBIGINT[])"
+_IN_BATCH = "r.agency_id IN (SELECT agency_id FROM _narrative_batches WHERE batch = $batch)"
+_IN_YEAR = "r.year = $year"
+_BATCHES = """
+    CREATE OR REPLACE TEMP TABLE _narrative_batches AS
+    SELECT agency_id, (row_number() OVER (ORDER BY agency_id) - 1) // $size AS batch
+    FROM (SELECT DISTINCT agency_id FROM reports WHERE is_current)
+"""
+_BATCH_TAGS = f"""
+    SELECT t.report_id, t.section, t.ordinal, t.tag
+    FROM narrative_tags t JOIN reports r USING (report_id)
+    WHERE r.is_current AND t.tag <> '{UNTAGGED}' AND {_IN_BATCH}
+"""
+_TAGS_FROM_TEXTS = """
+    INSERT INTO narrative_tags BY NAME
+    SELECT i.report_id, i.section, i.ordinal, t.tag, t.trigger_words
+    FROM narrative_items i JOIN reports r USING (report_id) JOIN _narrative_text_tags t USING (text)
+    WHERE r.is_current AND list_contains($sections, i.section)
+"""
 
 
 class NarrativeStoreError(ValueError):
     """The connection is not a workbench store (a table the analysis reads is missing)."""
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+@dataclass(frozen=True)
+class RefreshCounts:
+    """Rows written by one :func:`refresh` (what ``workbench narrative --refresh`` reports)."""
+
+    items: int
+    distinct_texts: int
+    narrative_tags: int
+    narrative_matches: int
+    section_similarity: int
+    repeated_problems: int
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
@@ -53,65 +130,15 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(resources.files("workbench.narrative").joinpath("schema.sql").read_text("utf-8"))
 
 
-def load_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
-    rows = con.execute(
-        """
-        SELECT i.report_id, r.agency_id, r.year, i.section, i.ordinal, i.text
-        FROM narrative_items i JOIN reports r USING (report_id)
-        WHERE r.is_current AND list_contains(?, i.section) AND i.text IS NOT NULL
-        ORDER BY r.agency_id, r.year, i.report_id, i.section, i.ordinal
-        """,
-        [list(ITEM_SECTIONS)],
-    ).fetchall()
+def load_items(con: duckdb.DuckDBPyConnection, where: str = "true", **params: Any) -> list[Item]:
+    rows = con.execute(_ITEMS.format(where=where), {"sections": list(ITEM_SECTIONS), **params}).fetchall()
     return [Item(*row) for row in rows]
 
 
-def load_sections(con: duckdb.DuckDBPyConnection) -> list[SectionText]:
-    rows = con.execute(
-        """
-        SELECT s.report_id, r.agency_id, r.year, s.section, s.text
-        FROM report_sections s JOIN reports r USING (report_id)
-        WHERE r.is_current AND list_contains(?, s.section) AND coalesce(trim(s.text), '') <> ''
-        ORDER BY r.agency_id, r.year, s.report_id, s.section
-        """,
-        [list(COMPARED_SECTIONS)],
-    ).fetchall()
+def load_sections(con: duckdb.DuckDBPyConnection, where: str = "true", **params: Any) -> list[SectionText]:
+    sql = _SECTIONS.format(where=where)
+    rows = con.execute(sql, {"sections": list(COMPARED_SECTIONS), **params}).fetchall()
     return [SectionText(*row) for row in rows]
-
-
-def write_results(con: duckdb.DuckDBPyConnection, result: NarrativeResult,
-                  taxonomy: Taxonomy | None = None) -> None:
-    """Replace every result table in one transaction (readers never see half a run)."""
-    taxonomy = taxonomy or default_taxonomy()
-    apply_schema(con)
-    themes = [(t.key, t.label, t.description, n) for n, t in enumerate(taxonomy.themes, 1)]
-    themes.append((UNTAGGED, taxonomy.labels()[UNTAGGED], "没有任何主题规则命中的条目", len(themes) + 1))
-    rows: dict[str, list[tuple[Any, ...]]] = {
-        "narrative_themes": themes,
-        "narrative_tags": [(t.report_id, t.section, t.ordinal, t.tag, list(t.trigger_words))
-                           for t in result.tags],
-        "narrative_matches": [(m.report_id, m.section, m.ordinal, m.match_report_id, m.match_ordinal,
-                               m.kind, m.score) for m in result.matches],
-        "section_similarity": [(s.report_id, s.section, s.previous_report_id, s.score, s.copied, s.kind)
-                               for s in result.sections],
-        "repeated_problems": [(r.agency_id, r.tag, r.year, r.streak, r.report_id, r.previous_report_id,
-                               r.promised) for r in result.repeated],
-    }
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table in RESULT_TABLES:
-            con.execute(f"DELETE FROM {table}")
-            _insert(con, table, rows[table])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    if rows:
-        marks = ", ".join("?" * len(rows[0]))
-        con.executemany(f"INSERT INTO {table} VALUES ({marks})", list(rows))
 
 
 def ingest_and_compare(paths: Sequence[str | Path], db: str | Path, *, narrative: bool = True,
@@ -125,7 +152,7 @@ def ingest_and_compare(paths: Sequence[str | Path], db: str | Path, *, narrative
 
 
 def refresh_db(db: str | Path, taxonomy: Taxonomy | None = None,
-               config: SimilarityConfig | None = None, wait: float = 0.0) -> NarrativeResult:
+               config: SimilarityConfig | None = None, wait: float = 0.0) -> RefreshCounts:
     """:func:`refresh` on the database file, through the store's lock-copy-swap writer,
     so notebooks reading the store keep working while the narrative tables are rebuilt."""
     with write(db, wait) as con:
@@ -133,168 +160,185 @@ def refresh_db(db: str | Path, taxonomy: Taxonomy | None = None,
 
 
 def refresh(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy | None = None,
-            config: SimilarityConfig | None = None) -> NarrativeResult:
-    """Re-tag and re-compare everything in the store from its stored items and sections."""
-    missing = [t for t in INPUT_TABLES if t not in _tables(con)]
+            config: SimilarityConfig | None = None, *, agency_batch: int = AGENCY_BATCH) -> RefreshCounts:
+    """Re-tag and re-compare everything in the store from its stored items and sections,
+    replacing the result tables in one transaction (readers never see half a run)."""
+    missing = [t for t in INPUT_TABLES if t not in tables(con)]
     if missing:
         raise NarrativeStoreError(f"not a workbench store: no {', '.join(missing)} table "
                                   "(run `workbench ingest` first)")
     taxonomy = taxonomy or default_taxonomy()
-    result = analyse(load_items(con), load_sections(con), taxonomy, config)
-    write_results(con, result, taxonomy)
-    return result
-
-
-# ---------------------------------------------------------------------------
-# The summary `workbench narrative` prints
-# ---------------------------------------------------------------------------
-
-_REPORTS = """
-    SELECT report_id, agency_id, agency, year FROM reports
-    WHERE is_current AND ($year IS NULL OR year = $year)
-      AND ($agency IS NULL OR contains(agency_id, $agency) OR contains(agency, $agency))
-"""
-
-_TAG_COUNTS = f"""
-    WITH picked AS ({_REPORTS})
-    SELECT th.tag, th.label,
-           count(t.report_id) FILTER (WHERE t.section = 'problems')     AS problems,
-           count(t.report_id) FILTER (WHERE t.section = 'improvements') AS improvements
-    FROM narrative_themes th
-    LEFT JOIN (SELECT t.* FROM narrative_tags t JOIN picked USING (report_id)) t USING (tag)
-    GROUP BY th.tag, th.label, th.position
-    ORDER BY th.position
-"""
-
-_ITEM_COUNTS = f"""
-    WITH picked AS ({_REPORTS})
-    SELECT count(DISTINCT i.report_id),
-           count(*) FILTER (WHERE i.section = 'problems'),
-           count(*) FILTER (WHERE i.section = 'improvements')
-    FROM narrative_items i JOIN picked USING (report_id)
-"""
-
-_REPEATED = f"""
-    WITH picked AS ({_REPORTS})
-    SELECT p.agency, th.label, rp.year - rp.streak + 1 AS since, rp.year, rp.streak, rp.promised
-    FROM repeated_problems rp
-    JOIN picked p USING (report_id)
-    JOIN narrative_themes th USING (tag)
-    -- every year of a streak has a row; without a year asked for, show where each streak stands
-    WHERE $year IS NOT NULL OR NOT EXISTS (
-        SELECT 1 FROM repeated_problems nxt
-        WHERE nxt.agency_id = rp.agency_id AND nxt.tag = rp.tag AND nxt.year = rp.year + 1)
-    ORDER BY rp.streak DESC, rp.year DESC, p.agency, th.position
-    LIMIT $limit
-"""
-
-_SECTIONS = f"""
-    WITH picked AS ({_REPORTS})
-    SELECT p.agency, p.year, s.section, prev.year AS previous_year, s.score, s.copied
-    FROM section_similarity s
-    JOIN picked p USING (report_id)
-    JOIN reports prev ON prev.report_id = s.previous_report_id
-    WHERE s.kind = '{SAME_AGENCY}'
-    ORDER BY s.score DESC, p.agency, p.year, s.section
-    LIMIT $limit
-"""
-
-_NEAR_DUPLICATES = f"""
-    WITH picked AS ({_REPORTS})
-    SELECT p.agency, p.year, m.section, m.ordinal, other.agency, other.year, m.match_ordinal,
-           m.kind, m.score, i.text
-    FROM narrative_matches m
-    JOIN picked p USING (report_id)
-    JOIN reports other ON other.report_id = m.match_report_id
-    JOIN narrative_items i
-      ON i.report_id = m.report_id AND i.section = m.section AND i.ordinal = m.ordinal
-    WHERE m.score >= $threshold
-    ORDER BY m.score DESC, p.agency, p.year, m.section, m.ordinal
-    LIMIT $limit
-"""
-
-
-def _params(sql: str, **values: Any) -> dict[str, Any]:
-    """Only the named parameters the statement uses: DuckDB rejects extra ones."""
-    return {k: v for k, v in values.items() if f"${k}" in sql}
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, **values: Any) -> list[tuple[Any, ...]]:
-    return con.execute(sql, _params(sql, **values)).fetchall()
-
-
-def _has_results(con: duckdb.DuckDBPyConnection) -> bool:
-    return {*INPUT_TABLES, *RESULT_TABLES} <= _tables(con)
-
-
-def narrative_summary(con: duckdb.DuckDBPyConnection, year: int | None = None,
-                      agency: str | None = None, limit: int = 10,
-                      config: SimilarityConfig | None = None) -> str:
-    """Tag counts, the longest repeated problems, the sections most like last year's and the
-    closest near-duplicate items, for one year and/or agencies whose name contains ``agency``."""
-    if not _has_results(con):
-        return "No narrative analysis in this store yet: run `workbench narrative` after an ingest."
     config = config or default_config()
-    values = {"year": year, "agency": agency, "limit": limit, "threshold": config.item_match}
-    reports, problems, improvements = _rows(con, _ITEM_COUNTS, **values)[0]
-    scope = ", ".join(filter(None, [str(year) if year else "", f"agency contains “{agency}”" if agency else ""]))
-    lines = [f"Section 五 narrative{' — ' + scope if scope else ''}: {_count(reports, 'report')}, "
-             f"{_count(problems, 'problem')}, {_count(improvements, 'improvement')}"]
-    if not reports:
-        return lines[0]
-    lines += _tag_lines(_rows(con, _TAG_COUNTS, **values))
-    lines += _repeated_lines(_rows(con, _REPEATED, **values))
-    lines += _section_lines(_rows(con, _SECTIONS, **values), config)
-    lines += _duplicate_lines(_rows(con, _NEAR_DUPLICATES, **values), config)
-    return "\n".join(lines)
+    con.execute(_CODES_TABLE)
+    item_common, section_common, text_tags = _corpus_pass(con, taxonomy, config)
+    apply_schema(con)
+    con.execute(_BATCHES, {"size": agency_batch})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in RESULT_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        _append(con, "narrative_themes", _themes(taxonomy))
+        con.register("_narrative_text_tags", text_tags)
+        con.execute(_TAGS_FROM_TEXTS, {"sections": list(ITEM_SECTIONS)})
+        con.unregister("_narrative_text_tags")
+        for batch in _column(con, "SELECT DISTINCT batch FROM _narrative_batches ORDER BY 1"):
+            _within_agencies(con, batch, item_common, section_common, config)
+        for year in _column(con, "SELECT DISTINCT year FROM reports WHERE is_current ORDER BY 1"):
+            _across_agencies(con, year, item_common, section_common, config)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS _narrative_batches")
+        con.execute("DROP TABLE IF EXISTS _narrative_codes")
+    return _counts(con, text_tags)
 
 
-def _tag_lines(rows: list[tuple[Any, ...]]) -> list[str]:
-    lines = ["", "Themes (items tagged; an item may have several themes)",
-             f"  {_pad('theme', 42)}{'problems':>9}{'improvements':>14}"]
-    for tag, label, problems, improvements in rows:
-        lines.append(f"  {_pad(f'{label} ({tag})', 42)}{problems:>9}{improvements:>14}")
-    return lines
+def _corpus_pass(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, config: SimilarityConfig,
+                 ) -> tuple[Codes, dict[str, Codes], pl.DataFrame]:
+    """The boilerplate of items and of each compared section, and the themes of each distinct
+    item text; fills ``_narrative_codes``."""
+    tagger = Tagger(taxonomy)
+    themes: dict[str, list[Any]] = {"text": [], "tag": [], "trigger_words": []}
+
+    def tag(text: str) -> None:
+        for theme, words in tagger.themes(text):
+            themes["text"].append(text)
+            themes["tag"].append(theme)
+            themes["trigger_words"].append(list(words))
+
+    item_common = _code_texts(con, "items", _ITEMS, ITEM_SECTIONS, config, tag)
+    section_common = {name: _code_texts(con, name, _SECTIONS, (name,), config)
+                      for name in COMPARED_SECTIONS}
+    text_tags = pl.DataFrame(themes, schema={"text": pl.String, "tag": pl.String,
+                                             "trigger_words": pl.List(pl.String)})
+    return item_common, section_common, text_tags
 
 
-def _repeated_lines(rows: list[tuple[Any, ...]]) -> list[str]:
-    lines = ["", "Repeated problems (the same theme among the problems in consecutive years)"]
+def _code_texts(con: duckdb.DuckDBPyConnection, kind: str, query: str, sections: Sequence[str],
+                config: SimilarityConfig, each: Callable[[str], None] | None = None) -> Codes:
+    """Shingle codes of each distinct text into ``_narrative_codes``, counting them (weighted by
+    how often the text occurs) for the boilerplate rule, which is returned."""
+    counter, rows = ShingleCounter(), []
+    # a second cursor streams the texts while this connection writes the codes
+    texts = con.cursor().execute(
+        f"SELECT text, count(*) FROM ({query.format(where='true')}) GROUP BY text",
+        {"sections": list(sections)})
+    while batch := texts.fetchmany(_FETCH):
+        for text, times in batch:
+            codes = shingle_codes(text, config)
+            counter.add(codes, times)
+            rows.append((text, codes))
+            if each is not None:
+                each(text)
+        _store_codes(con, kind, rows)
+        rows = []
+    return counter.boilerplate(config)
+
+
+def _store_codes(con: duckdb.DuckDBPyConnection, kind: str, rows: list[tuple[str, Codes]]) -> None:
+    frame = pl.DataFrame({"kind": [kind] * len(rows), "text": [t for t, _ in rows],
+                          "codes": [c for _, c in rows]},
+                         schema={"kind": pl.String, "text": pl.String, "codes": pl.List(pl.UInt64)})
+    con.register("_narrative_rows", frame)
+    try:
+        con.execute("INSERT INTO _narrative_codes SELECT * FROM _narrative_rows")
+    finally:
+        con.unregister("_narrative_rows")
+
+
+def _coded(con: duckdb.DuckDBPyConnection, kind: str, query: str, sections: Sequence[str],
+           where: str, prepare: Callable[[Codes], S], **params: Any) -> tuple[list[tuple[Any, ...]], list[S]]:
+    """The rows of ``query`` and ``prepare`` of each row's shingle codes, once per distinct text
+    (copied texts share one prepared set)."""
+    table = con.sql(_CODED.format(query=query.format(where=where)),
+                    params={"sections": list(sections), "kind": kind, **params}).to_arrow_table()
+    codes = table.column("codes").combine_chunks()
+    values = pc.list_flatten(codes).to_numpy(zero_copy_only=False)
+    ends = np.cumsum(pc.list_value_length(codes).to_numpy(zero_copy_only=False)).tolist()
+    rows = list(zip(*(table.column(c).to_pylist() for c in table.column_names[:-1]), strict=True))
+    text_at = table.column_names.index("text")
+    prepared: dict[str, S] = {}
+    sets = []
+    for row, start, end in zip(rows, [0, *ends], ends, strict=False):
+        text = row[text_at]
+        if text not in prepared:
+            prepared[text] = prepare(values[start:end])
+        sets.append(prepared[text])
+    return rows, sets
+
+
+def _items(con: duckdb.DuckDBPyConnection, where: str, common: Codes,
+           **params: Any) -> tuple[list[Item], list[frozenset[int]]]:
+    common_set = frozenset(common.tolist())
+    rows, sets = _coded(con, "items", _ITEMS, ITEM_SECTIONS, where,
+                        lambda codes: frozenset(codes.tolist()) - common_set, **params)
+    return [Item(*row) for row in rows], sets
+
+
+def _sections(con: duckdb.DuckDBPyConnection, where: str, common: dict[str, Codes],
+              **params: Any) -> tuple[list[SectionText], list[Codes]]:
+    sections: list[SectionText] = []
+    sets: list[Codes] = []
+    for name in COMPARED_SECTIONS:
+        rows, codes = _coded(con, name, _SECTIONS, (name,), where,
+                             lambda codes, name=name: without(codes, common[name]), **params)
+        sections += [SectionText(*row) for row in rows]
+        sets += codes
+    return sections, sets
+
+
+def _within_agencies(con: duckdb.DuckDBPyConnection, batch: int, item_common: Codes,
+                     section_common: dict[str, Codes], config: SimilarityConfig) -> None:
+    items, item_sets = _items(con, _IN_BATCH, item_common, batch=batch)
+    sections, section_sets = _sections(con, _IN_BATCH, section_common, batch=batch)
+    tags = [Tag(*row) for row in con.execute(_BATCH_TAGS, {"batch": batch}).fetchall()]
+    _append(con, "narrative_matches", match_item_sets(items, item_sets, config, kinds=(SAME_AGENCY,)))
+    _append(con, "section_similarity", score_sections(sections, section_sets, config, kinds=(SAME_AGENCY,)))
+    _append(con, "repeated_problems", repeated_problems(items, tags))
+
+
+def _across_agencies(con: duckdb.DuckDBPyConnection, year: int, item_common: Codes,
+                     section_common: dict[str, Codes], config: SimilarityConfig) -> None:
+    items, item_sets = _items(con, _IN_YEAR, item_common, year=year)
+    _append(con, "narrative_matches", match_item_sets(items, item_sets, config, kinds=(OTHER_AGENCY,)))
+    del items, item_sets
+    sections, section_sets = _sections(con, _IN_YEAR, section_common, year=year)
+    _append(con, "section_similarity", score_sections(sections, section_sets, config, kinds=(OTHER_AGENCY,)))
+
+
+def _themes(taxonomy: Taxonomy) -> list[tuple[str, str, str | None, int]]:
+    themes = [(t.key, t.label, t.description, n) for n, t in enumerate(taxonomy.themes, 1)]
+    themes.append((UNTAGGED, taxonomy.labels()[UNTAGGED], "没有任何主题规则命中的条目", len(themes) + 1))
+    return themes
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Any]) -> None:
+    """Rows (dataclasses named like the table's columns, or tuples in column order) in one
+    bulk insert through a polars frame."""
     if not rows:
-        return [*lines, "  none"]
-    for agency, label, since, year, streak, promised in rows:
-        fix = "fix promised the year before" if promised else "no fix promised the year before"
-        lines.append(f"  {_pad(agency, 30)} {_pad(label, 26)} {since}–{year} ({streak} years; {fix})")
-    return lines
+        return
+    if hasattr(rows[0], "__dataclass_fields__"):
+        names = [f.name for f in fields(rows[0])]
+        frame = pl.DataFrame({n: [getattr(r, n) for r in rows] for n in names})
+    else:
+        names = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+        frame = pl.DataFrame(list(rows), schema=names, orient="row")
+    con.register("_narrative_rows", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _narrative_rows")
+    finally:
+        con.unregister("_narrative_rows")
 
 
-def _section_lines(rows: list[tuple[Any, ...]], config: SimilarityConfig) -> list[str]:
-    lines = ["", f"Sections most similar to the agency's previous report (≥ {config.section_copied:.2f} = 内容雷同)"]
-    if not rows:
-        return [*lines, "  none (no agency has two years)"]
-    for agency, year, section, previous_year, score, copied in rows:
-        name = SECTION_NAMES.get(section, section)
-        flag = "  内容雷同" if copied else ""
-        lines.append(f"  {_pad(agency, 30)} {year} 第{name}部分 vs {previous_year}: {score:.2f}{flag}")
-    return lines
+def _column(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
+    return [row[0] for row in con.execute(sql).fetchall()]
 
 
-def _duplicate_lines(rows: list[tuple[Any, ...]], config: SimilarityConfig) -> list[str]:
-    lines = ["", f"Near-duplicate items (≥ {config.item_match:.2f})"]
-    if not rows:
-        return [*lines, "  none"]
-    for agency, year, section, ordinal, other, other_year, other_ordinal, kind, score, text in rows:
-        where = "earlier report" if kind == SAME_AGENCY else "other agency" if kind == OTHER_AGENCY else kind
-        short = text if len(text) <= 40 else text[:40] + "…"
-        lines.append(f"  {agency} {year} {SECTION_ITEMS.get(section, section)}{ordinal} ≈ "
-                     f"{other} {other_year} #{other_ordinal} ({where}, {score:.2f}): {short}")
-    return lines
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-justify counting CJK characters as two columns, as terminals draw them."""
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - used)
+def _counts(con: duckdb.DuckDBPyConnection, text_tags: pl.DataFrame) -> RefreshCounts:
+    count = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in RESULT_TABLES}  # type: ignore[index]
+    items = con.execute(f"SELECT count(*) FROM ({_ITEMS.format(where='true')})",
+                        {"sections": list(ITEM_SECTIONS)}).fetchone()[0]  # type: ignore[index]
+    return RefreshCounts(items, text_tags["text"].n_unique(), count["narrative_tags"],
+                         count["narrative_matches"], count["section_similarity"], count["repeated_problems"])

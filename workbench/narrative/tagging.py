@@ -60,13 +60,18 @@ class Tagger:
                 found.append(Hit(theme.key, _outermost(words)))
         return found
 
+    def themes(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(theme, trigger words) for each theme of a text; one ``untagged`` when none fits."""
+        return [(h.theme, h.words) for h in self.hits(text)] or [(UNTAGGED, ())]
+
     def tag(self, items: Iterable[Item]) -> list[Tag]:
+        themes: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # copied items are tagged once
         tags = []
         for item in items:
-            hits = self.hits(item.text)
-            if not hits:
-                tags.append(Tag(item.report_id, item.section, item.ordinal, UNTAGGED))
-            tags += [Tag(item.report_id, item.section, item.ordinal, h.theme, h.words) for h in hits]
+            if item.text not in themes:
+                themes[item.text] = self.themes(item.text)
+            tags += [Tag(item.report_id, item.section, item.ordinal, theme, words)
+                     for theme, words in themes[item.text]]
         return tags
 
 

@@ -46,6 +46,9 @@ class StoreBusyError(StoreError):
     """Another ingest holds the writer lock."""
 
 
+WRITER_MEMORY = "512MB"  # DuckDB's memory limit for a writer's connection
+
+
 def connect(db: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the current snapshot of the database."""
     path = Path(db)
@@ -157,6 +160,11 @@ def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             shutil.copyfile(db, temp)
         con = duckdb.connect(str(temp))
         try:
+            # DuckDB caches written blocks up to 80 % of RAM by default; writers append and
+            # stream, so a small cache costs little and keeps a 100k-report run's memory flat
+            # (it spills to disk beyond it). Writers run in scripts and cron: no progress bar.
+            con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+            con.execute("SET enable_progress_bar = false")
             apply_schema(con)
             yield con
             con.execute("CHECKPOINT")

@@ -70,7 +70,6 @@ DEFAULT_REGISTRY = Path("data/agencies.csv")
 SCHEMA_VERSION = "1"
 BATCH_SIZE = 500
 ENGINES = ("local", "dask")
-LOADER_MEMORY = "512MB"  # DuckDB's memory limit for the ingest's connection (it spills beyond it)
 
 # Column types of every table the ingest appends to (polars → DuckDB, via Arrow).
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -401,9 +400,6 @@ class _Loader:
         self.checker = checker
         self.result = result
         result.checks = checker is not None
-        # DuckDB keeps written blocks cached up to 80 % of RAM by default; the load only
-        # appends, so a small cache costs nothing and keeps a 100k-report ingest's memory flat.
-        con.execute(f"SET memory_limit = '{LOADER_MEMORY}'")
         self.now = datetime.now().replace(microsecond=0)
         self.current = {(a, y): _Current(rid, rev, h) for a, y, rid, rev, h in con.execute(
             "SELECT agency_id, year, report_id, revision, content_hash FROM reports WHERE is_current").fetchall()}
