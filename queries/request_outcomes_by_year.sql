@@ -6,41 +6,28 @@
 -- Current revisions only; blank cells count as unknown (sum ignores them), not as 0.
 -- granted_share counts only reports that filled both 予以公开/部分公开 and （七）总计, so a
 -- report with a blank outcome block does not drag the share towards 0.
--- The outcome groups are those of the request_outcomes view (schema.sql), summed by year in one
--- pass: going through the per-report view costs ~60 ms more at 100k reports.
-WITH totals AS (
-    SELECT r.year, r.agency_id, q.row, q.value
-    FROM requests q JOIN current_reports r USING (report_id)
-    WHERE q.applicant = 'total'
-      AND ($year_from IS NULL OR r.year >= $year_from)
-      AND ($year_to IS NULL OR r.year <= $year_to)
-      AND ($agency IS NULL OR r.agency_id LIKE '%' || $agency || '%')
-)
+-- The outcome groups come from the request_outcomes table (one row per report, kept by the
+-- writers), so this reads 90k rows at 100k reports instead of 2.4M cells.
 SELECT
-    year,
-    count(DISTINCT agency_id)                                          AS agencies,
-    sum(value) FILTER (WHERE row = 'new_received')                     AS new_received,
-    sum(value) FILTER (WHERE row = 'carried_over')                     AS carried_over,
-    sum(value) FILTER (WHERE row = 'granted')                          AS granted,
-    sum(value) FILTER (WHERE row = 'partially_granted')                AS partially_granted,
-    sum(value) FILTER (WHERE row LIKE 'denied\_%' ESCAPE '\')          AS denied,
-    sum(value) FILTER (WHERE row LIKE 'unable\_%' ESCAPE '\')          AS unable,
-    sum(value) FILTER (WHERE row LIKE 'not\_processed\_%' ESCAPE '\')  AS not_processed,
-    sum(value) FILTER (WHERE row LIKE 'other\_%' ESCAPE '\')           AS other_handling,
-    sum(value) FILTER (WHERE row = 'total_processed')                  AS total_processed,
-    sum(value) FILTER (WHERE row = 'carried_forward')                  AS carried_forward,
-    round(any_value(known.granted_known) / nullif(any_value(known.processed_known), 0), 3) AS granted_share
-FROM totals
-LEFT JOIN (
-    SELECT year, sum(granted) AS granted_known, sum(processed) AS processed_known
-    FROM (
-        SELECT year, agency_id,
-               sum(value) FILTER (WHERE row IN ('granted', 'partially_granted')) AS granted,
-               sum(value) FILTER (WHERE row = 'total_processed')                  AS processed
-        FROM totals GROUP BY year, agency_id
-    )
-    WHERE granted IS NOT NULL AND processed IS NOT NULL
-    GROUP BY year
-) AS known USING (year)
-GROUP BY year
-ORDER BY year;
+    r.year,
+    count(DISTINCT r.agency_id)   AS agencies,
+    sum(o.new_received)           AS new_received,
+    sum(o.carried_over)           AS carried_over,
+    sum(o.granted)                AS granted,
+    sum(o.partially_granted)      AS partially_granted,
+    sum(o.denied)                 AS denied,
+    sum(o.unable)                 AS unable,
+    sum(o.not_processed)          AS not_processed,
+    sum(o.other_handling)         AS other_handling,
+    sum(o.total_processed)        AS total_processed,
+    sum(o.carried_forward)        AS carried_forward,
+    round(sum(o.granted_any) FILTER (WHERE o.granted_any IS NOT NULL AND o.total_processed IS NOT NULL)
+          / nullif(sum(o.total_processed) FILTER (WHERE o.granted_any IS NOT NULL AND o.total_processed IS NOT NULL), 0),
+          3) AS granted_share
+FROM request_outcomes o
+JOIN current_reports r USING (report_id)
+WHERE ($year_from IS NULL OR r.year >= $year_from)
+  AND ($year_to IS NULL OR r.year <= $year_to)
+  AND ($agency IS NULL OR r.agency_id LIKE '%' || $agency || '%')
+GROUP BY r.year
+ORDER BY r.year;

@@ -36,6 +36,7 @@ from workbench.templates import layouts
 
 DEFAULT_DB = Path("data/workbench.duckdb")
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+DERIVED_FILE = Path(__file__).with_name("request_outcomes.sql")  # see update_derived
 
 
 class StoreError(Exception):
@@ -65,9 +66,28 @@ def reconnect(con: duckdb.DuckDBPyConnection | None, db: str | Path = DEFAULT_DB
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    _drop_replaced_views(con)
     con.execute(SCHEMA_FILE.read_text("utf-8"))
     for table, rows in reference_labels().items():
         con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", rows)
+
+
+def update_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring the tables derived from the loaded cells (request_outcomes) up to date: every
+    writer does so before it publishes, so no reader sees them lag behind the cells."""
+    con.execute(DERIVED_FILE.read_text("utf-8"))
+
+
+# Views that became tables: a store made before keeps the view until a writer opens it.
+_VIEWS_NOW_TABLES = ("request_outcomes",)
+
+
+def _drop_replaced_views(con: duckdb.DuckDBPyConnection) -> None:
+    for (name,) in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND list_contains(?, table_name)",
+        [list(_VIEWS_NOW_TABLES)],
+    ).fetchall():
+        con.execute(f"DROP VIEW {name}")
 
 
 def reference_labels() -> dict[str, list[tuple[int, str, str]]]:
@@ -167,6 +187,7 @@ def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute("SET enable_progress_bar = false")
             apply_schema(con)
             yield con
+            update_derived(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
