@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from workbench.store import StoreBusyError, ingest
-from workbench.store.connect import writer_lock
+from workbench.store.connect import write, writer_lock
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_store import REAL, REGISTRY, one_current_per_agency_year, table_digest  # noqa: E402
@@ -152,3 +152,19 @@ def test_a_second_ingest_waits_or_fails_clearly(tmp_path: Path) -> None:
     result = ingest([folder], db, registry=None, workers=1, wait=30)  # waits for the holder, then loads
     assert result.loaded == 1
     holder.wait(10)
+
+
+def test_a_killed_writers_spill_folder_does_not_stop_the_next_writer(tmp_path: Path) -> None:
+    """A writer over its DuckDB memory limit spills into a folder beside its temp copy
+    (….tmp.tmp/); killed, it leaves both behind. Seen after killing a 100k narrative refresh:
+    the next writer then failed with IsADirectoryError."""
+    db = tmp_path / "wb.duckdb"
+    ingest([REAL], db, registry=REGISTRY, workers=1)
+    copy = tmp_path / ".wb.duckdb.ingest-99999.tmp"
+    copy.write_bytes(b"half a database")
+    spill = tmp_path / ".wb.duckdb.ingest-99999.tmp.tmp"
+    spill.mkdir()
+    (spill / "duckdb_temp_storage_DEFAULT-0.tmp").write_bytes(b"spilled blocks")
+    with write(db):
+        pass
+    assert not copy.exists() and not spill.exists()

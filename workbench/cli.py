@@ -282,7 +282,10 @@ def narrative(
 
     try:
         if refresh or taxonomy:
-            refresh_db(db, load_taxonomy(taxonomy) if taxonomy else None)
+            counts = refresh_db(db, load_taxonomy(taxonomy) if taxonomy else None)
+            _err(f"re-tagged {counts.items} items ({counts.distinct_texts} distinct texts): "
+                 f"{counts.narrative_tags} tags, {counts.narrative_matches} item matches, "
+                 f"{counts.section_similarity} section scores, {counts.repeated_problems} repeated problems")
         with connect(db) as con:
             _out(narrative_summary(con, year=year, agency=agency, limit=limit))
     except (TaxonomyError, *_known_errors()) as exc:

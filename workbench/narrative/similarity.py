@@ -6,10 +6,11 @@ Two comparisons (``similarity.yaml`` holds every number and word list):
   section (problems with problems), exactly — an agency has a handful of items a year; each
   whole section (一, 五) against the agency's most recent earlier report, flagged 内容雷同
   at ``section_copied``;
-* other agencies in the same year: too many pairs to try them all, so a MinHash LSH index
-  (datasketch) over the *distinct* texts proposes candidates and the exact Jaccard index
-  decides. Identical texts are compared once: copied boilerplate is common, and a province's
-  thousands of agencies would otherwise make every copy a candidate of every other.
+* other agencies in the same year: too many pairs to try them all, so MinHash signatures
+  (datasketch) of the *distinct* texts are banded as in LSH to propose candidates, and the
+  exact Jaccard index decides. Identical texts are compared once, and a text copied by
+  hundreds of agencies is paired with a bounded number of its copies (``_lsh_candidates``):
+  otherwise a province's copied boilerplate makes the comparison quadratic.
 
 The score is always the exact Jaccard index of the two shingle sets after boilerplate
 removal; MinHash only chooses which pairs to score. A shingle is stored as an integer code
@@ -57,6 +58,8 @@ _DIGITS = re.compile(r"\d+")
 _LEADING_JUNK = re.compile(r"^[\s,，、.．]+")
 # LSH may miss a pair whose estimated similarity falls just under its threshold: ask for less.
 _LSH_SLACK = 0.15
+_BUCKET_NEIGHBOURS = 4  # per LSH band, the bucket-mates on each side a set is paired with
+_MAX_CANDIDATES = 16  # exact scores per set (the best MinHash estimates)
 _CODE_POINT_BITS = np.uint64(21)  # every Unicode code point fits in 21 bits
 _NO_CODES = np.empty(0, dtype=np.uint64)
 KINDS = (SAME_AGENCY, OTHER_AGENCY)
@@ -379,25 +382,65 @@ def _closest_other_agency(entries: Sequence[E], sets: Sequence[S], config: Simil
 
 def _lsh_candidates(sets: Sequence[frozenset[int] | Codes], threshold: float,
                     config: SimilarityConfig) -> list[list[int]]:
-    """For each set, the sets worth an exact score: their MinHash signatures collide in an LSH
-    band and agree on at least ``threshold - _LSH_SLACK`` of the permutations (the MinHash
-    estimate of their Jaccard index). Each set is its own candidate."""
-    if len(sets) < 2:
-        return [[i] for i in range(len(sets))]
+    """For each set: itself, then at most ``_MAX_CANDIDATES`` sets worth an exact score, best
+    MinHash estimate first.
+
+    Banding as in LSH (datasketch picks the bands for the threshold): sets whose signatures
+    agree on a whole band share a bucket. Text copied by hundreds of agencies makes buckets of
+    hundreds, and pairing them all is quadratic (at 100k reports with every text distinct,
+    datasketch's MinHashLSH.query spent 8 min on one year). So a set is paired with at most
+    ``_BUCKET_NEIGHBOURS`` bucket-mates on each side in each band (every pair in a smaller
+    bucket), and a pair is kept when the MinHash estimate of its Jaccard index reaches
+    ``threshold - _LSH_SLACK``. In a crowd of near-copies any neighbour is a near-copy, so the
+    closest match found is a near-copy too, if not always the very closest.
+    """
+    count = len(sets)
+    if count < 2:
+        return [[i] for i in range(count)]
     perms, floor = config.lsh_permutations, max(0.05, threshold - _LSH_SLACK)
-    hashes = MinHash.bulk(sets, num_perm=perms, seed=1, hashfunc=int, scheme="affine64")
-    lsh = MinHashLSH(threshold=floor, num_perm=perms)
-    for i, minhash in enumerate(hashes):
-        lsh.insert(i, minhash)
-    signatures = np.vstack([m.hashvalues for m in hashes])
-    out = []
-    for i, minhash in enumerate(hashes):
-        # boilerplate-heavy corpora put thousands of sets in one band bucket: the estimate
-        # keeps the exact (slower) score for the pairs that can reach the threshold
-        found = np.fromiter(lsh.query(minhash), dtype=np.int64)
-        estimate = (signatures[found] == signatures[i]).mean(axis=1)
-        out.append(sorted({i, *found[estimate >= floor].tolist()}))
-    return out
+    signatures = np.vstack([m.hashvalues for m in MinHash.bulk(
+        sets, num_perm=perms, seed=1, hashfunc=int, scheme="affine64")])
+    bands = MinHashLSH(threshold=floor, num_perm=perms)
+    found = []  # first * count + second, both directions
+    for band in range(bands.b):
+        key = np.zeros(count, dtype=np.uint64)
+        for column in range(band * bands.r, (band + 1) * bands.r):
+            key = key * np.uint64(0x100000001B3) + signatures[:, column]  # wraps: a hash of the band
+        first, second = _bucket_pairs(key, _BUCKET_NEIGHBOURS)
+        found += [first * count + second, second * count + first]
+    pairs = np.concatenate(found)
+    del found  # a year of 40k distinct items makes ~8M pairs here: free each copy early
+    pairs = np.unique(pairs)
+    first, second = np.divmod(pairs, count)
+    del pairs
+    estimate = np.empty(len(first))
+    for start in range(0, len(first), 20_000):  # 20k pairs × 2 signatures ≈ 40 MB at a time
+        part = slice(start, start + 20_000)
+        estimate[part] = (signatures[first[part]] == signatures[second[part]]).mean(axis=1)
+    keep = estimate >= floor
+    first, second, estimate = first[keep], second[keep], estimate[keep]
+    order = np.lexsort((second, -estimate, first))
+    first, second = first[order], second[order]
+    bounds = np.searchsorted(first, np.arange(count + 1))
+    return [[i, *second[bounds[i] : min(bounds[i + 1], bounds[i] + _MAX_CANDIDATES)].tolist()]
+            for i in range(count)]
+
+
+def _bucket_pairs(keys: np.ndarray, neighbours: int) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) index pairs of sets with equal keys: each set and the next ``neighbours`` sets of
+    its bucket, cyclically (so a bucket of up to ``neighbours + 1`` yields every pair)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    opens = np.r_[True, ordered[1:] != ordered[:-1]]
+    start = np.maximum.accumulate(np.where(opens, np.arange(len(keys)), 0))
+    size = np.bincount(np.cumsum(opens) - 1)[np.cumsum(opens) - 1]
+    position = np.arange(len(keys)) - start
+    firsts, seconds = [], []
+    for step in range(1, neighbours + 1):
+        valid = size > step
+        firsts.append(order[valid])
+        seconds.append(order[(start + (position + step) % size)[valid]])
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 # ---------------------------------------------------------------------------

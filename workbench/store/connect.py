@@ -160,10 +160,15 @@ def temp_path(db: Path) -> Path:
 
 
 def remove_stale_temps(db: Path) -> list[Path]:
-    """Temp copies left by a killed ingest. Call only while holding the writer lock."""
+    """Temp copies left by a killed writer, with their WAL and DuckDB's spill folder
+    (``….tmp.tmp/``, made when a writer goes over its memory limit). Call only while holding
+    the writer lock."""
     stale = sorted(db.parent.glob(f".{db.name}.ingest-*.tmp*"))
     for path in stale:
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     return stale
 
 
