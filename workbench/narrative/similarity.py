@@ -161,10 +161,6 @@ def shingle_codes(text: str, config: SimilarityConfig) -> Codes:
     return np.unique(codes)
 
 
-def shingles(text: str, config: SimilarityConfig) -> frozenset[int]:
-    return frozenset(shingle_codes(text, config).tolist())
-
-
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
@@ -231,21 +227,22 @@ def without(codes: Codes, common: Codes) -> Codes:
 
 
 def code_arrays(texts: Sequence[str], config: SimilarityConfig, common: Codes) -> list[Codes]:
-    """Shingle codes of each text without the corpus's boilerplate (each distinct text once)."""
-    memo: dict[str, Codes] = {}
-    for text in texts:
-        if text not in memo:
-            memo[text] = without(shingle_codes(text, config), common)
-    return [memo[t] for t in texts]
+    """Shingle codes of each text without the corpus's boilerplate."""
+    return _per_distinct(texts, lambda text: without(shingle_codes(text, config), common))
 
 
 def shingle_sets(texts: Sequence[str], config: SimilarityConfig, common: Codes) -> list[frozenset[int]]:
     """As :func:`code_arrays`, as sets: quicker to compare many short texts pairwise."""
-    memo: dict[str, frozenset[int]] = {}
+    return _per_distinct(texts, lambda text: frozenset(without(shingle_codes(text, config), common).tolist()))
+
+
+def _per_distinct(texts: Sequence[str], make: Callable[[str], T]) -> list[T]:
+    """``make`` of each text, computed once per distinct text (copies share the result)."""
+    made: dict[str, T] = {}
     for text in texts:
-        if text not in memo:
-            memo[text] = frozenset(without(shingle_codes(text, config), common).tolist())
-    return [memo[t] for t in texts]
+        if text not in made:
+            made[text] = make(text)
+    return [made[t] for t in texts]
 
 
 def similarity(a: str, b: str, config: SimilarityConfig | None = None) -> float:
