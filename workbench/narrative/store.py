@@ -66,27 +66,28 @@ RESULT_TABLES = ("narrative_themes", "narrative_tags", "narrative_matches", "sec
 AGENCY_BATCH = 1000  # agencies per pass-2 batch: a few MB of items and sections
 _FETCH = 20_000  # rows per fetch when streaming texts out of DuckDB
 
-# The current revision's items and compared sections, narrowed by {where} (a batch, a year).
+# The current revision's items and compared sections, narrowed by {where} (a batch, a year),
+# and the order the comparisons read them in: they break ties and pick bounded candidates by
+# position, so the same store must always give the same rows in the same order.
 _ITEMS = """
     SELECT i.report_id, r.agency_id, r.year, i.section, i.ordinal, i.text
     FROM narrative_items i JOIN reports r USING (report_id)
     WHERE r.is_current AND list_contains($sections, i.section) AND i.text IS NOT NULL AND {where}
-    ORDER BY r.agency_id, r.year, i.report_id, i.section, i.ordinal
 """
+_ITEM_ORDER = "agency_id, year, report_id, section, ordinal"
 _SECTIONS = """
     SELECT s.report_id, r.agency_id, r.year, s.section, s.text
     FROM report_sections s JOIN reports r USING (report_id)
     WHERE r.is_current AND list_contains($sections, s.section) AND coalesce(trim(s.text), '') <> ''
       AND {where}
-    ORDER BY r.agency_id, r.year, s.report_id, s.section
 """
+_SECTION_ORDER = "agency_id, year, report_id, section"
+_ORDERED = "SELECT * FROM ({query}) ORDER BY {order}"
 # The same rows with each text's shingle codes from pass 1 (kind: items, overview, problems).
-# Ordered again after the join (a hash join keeps no order): the comparisons break ties and
-# pick bounded candidates by position, so the same store must always give the same rows.
 _CODED = """
     SELECT x.*, c.codes FROM ({query}) x
     JOIN _narrative_codes c ON c.kind = $kind AND c.text = x.text
-    ORDER BY x.agency_id, x.year, x.report_id, x.section{ordinal}
+    ORDER BY {order}
 """
 _CODES_TABLE = "CREATE OR REPLACE TEMP TABLE _narrative_codes (kind VARCHAR, text VARCHAR, codes UBIGINT[])"
 _IN_BATCH = "r.agency_id IN (SELECT agency_id FROM _narrative_batches WHERE batch = $batch)"
@@ -134,12 +135,13 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_items(con: duckdb.DuckDBPyConnection, where: str = "true", **params: Any) -> list[Item]:
-    rows = con.execute(_ITEMS.format(where=where), {"sections": list(ITEM_SECTIONS), **params}).fetchall()
+    sql = _ORDERED.format(query=_ITEMS.format(where=where), order=_ITEM_ORDER)
+    rows = con.execute(sql, {"sections": list(ITEM_SECTIONS), **params}).fetchall()
     return [Item(*row) for row in rows]
 
 
 def load_sections(con: duckdb.DuckDBPyConnection, where: str = "true", **params: Any) -> list[SectionText]:
-    sql = _SECTIONS.format(where=where)
+    sql = _ORDERED.format(query=_SECTIONS.format(where=where), order=_SECTION_ORDER)
     rows = con.execute(sql, {"sections": list(COMPARED_SECTIONS), **params}).fetchall()
     return [SectionText(*row) for row in rows]
 
@@ -256,12 +258,11 @@ def _store_codes(con: duckdb.DuckDBPyConnection, kind: str, rows: list[tuple[str
         con.unregister("_narrative_rows")
 
 
-def _coded(con: duckdb.DuckDBPyConnection, kind: str, query: str, sections: Sequence[str],
+def _coded(con: duckdb.DuckDBPyConnection, kind: str, query: str, order: str, sections: Sequence[str],
            where: str, prepare: Callable[[Codes], S], **params: Any) -> tuple[list[tuple[Any, ...]], list[S]]:
-    """The rows of ``query`` and ``prepare`` of each row's shingle codes, once per distinct text
-    (copied texts share one prepared set)."""
-    ordinal = ", x.ordinal" if query is _ITEMS else ""
-    table = con.sql(_CODED.format(query=query.format(where=where), ordinal=ordinal),
+    """The rows of ``query`` in ``order`` and ``prepare`` of each row's shingle codes, once per
+    distinct text (copied texts share one prepared set)."""
+    table = con.sql(_CODED.format(query=query.format(where=where), order=order),
                     params={"sections": list(sections), "kind": kind, **params}).to_arrow_table()
     codes = table.column("codes").combine_chunks()
     values = pc.list_flatten(codes).to_numpy(zero_copy_only=False)
@@ -281,7 +282,7 @@ def _coded(con: duckdb.DuckDBPyConnection, kind: str, query: str, sections: Sequ
 def _items(con: duckdb.DuckDBPyConnection, where: str, common: Codes,
            **params: Any) -> tuple[list[Item], list[frozenset[int]]]:
     common_set = frozenset(common.tolist())
-    rows, sets = _coded(con, "items", _ITEMS, ITEM_SECTIONS, where,
+    rows, sets = _coded(con, "items", _ITEMS, _ITEM_ORDER, ITEM_SECTIONS, where,
                         lambda codes: frozenset(codes.tolist()) - common_set, **params)
     return [Item(*row) for row in rows], sets
 
@@ -291,7 +292,7 @@ def _sections(con: duckdb.DuckDBPyConnection, where: str, common: dict[str, Code
     sections: list[SectionText] = []
     sets: list[Codes] = []
     for name in COMPARED_SECTIONS:
-        rows, codes = _coded(con, name, _SECTIONS, (name,), where,
+        rows, codes = _coded(con, name, _SECTIONS, _SECTION_ORDER, (name,), where,
                              lambda codes, name=name: without(codes, common[name]), **params)
         sections += [SectionText(*row) for row in rows]
         sets += codes
