@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import combinations
 
 from workbench.textnorm import nfkc
 
@@ -81,27 +80,77 @@ def run_tokens(run: str) -> list[str]:
     return [t for t in run.split() if t]
 
 
-def token_splits(token: str, parts: int) -> Iterator[list[Number]]:
+# A cell longer than this is not a value any table prints: the largest amounts are
+# yuan with fen (12 digits before the point at most), counts stay far below 10^9.
+# Bounding the cells keeps the split search polynomial in the run's length: a run
+# with more digits than its cells can hold has no reading at all.
+MAX_CELL_DIGITS = 15
+MAX_COUNT_DIGITS = 9
+
+
+def token_splits(token: str, parts: int, max_digits: int = MAX_CELL_DIGITS) -> Iterator[list[Number]]:
     """Every way to cut one token into ``parts`` cells, each a well-formed number.
 
     Well-formed: no leading zeros (``0`` itself is fine), a minus only at the start
-    of the token, a decimal point kept inside one cell.
+    of the token, a decimal point kept inside one cell, at most ``max_digits`` digits.
+    Cuts come in lexicographic order (shortest first cell first); only cuts that
+    can still be completed are tried, so the work is proportional to the output.
     """
     negative = token.startswith("-")
     digits = token[1:] if negative else token
-    if parts == 1:
-        value = _as_number(digits)
-        if value is not None:
-            yield [-value if negative else value]
-        return
-    for cuts in combinations(range(1, len(digits)), parts - 1):
-        pieces = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, len(digits)), strict=True)]
-        values = [_as_number(p) for p in pieces]
-        if any(v is None for v in values):
-            continue
+    cuttable = _Cuttable(digits, max_digits)
+    for values in cuttable.splits(0, parts):
         if negative:
             values[0] = -values[0]
-        yield values  # type: ignore[misc]
+        yield values
+
+
+class _Cuttable:
+    """One token's digits, with memoised answers to 'can digits[pos:] be cut into k cells?'."""
+
+    def __init__(self, digits: str, max_digits: int):
+        self.digits = digits
+        self.max_digits = max_digits
+        self._cells: dict[tuple[int, int], Number | None] = {}
+        self._feasible: dict[tuple[int, int], bool] = {}
+
+    def cell(self, a: int, b: int) -> Number | None:
+        key = (a, b)
+        if key not in self._cells:
+            piece = self.digits[a:b]
+            too_long = len(piece) - piece.count(".") > self.max_digits
+            self._cells[key] = None if too_long else _as_number(piece)
+        return self._cells[key]
+
+    def stops(self, pos: int) -> range:
+        """Where a cell starting at ``pos`` may end (a point adds one character)."""
+        return range(pos + 1, min(len(self.digits), pos + self.max_digits + 1) + 1)
+
+    def feasible(self, pos: int, parts: int) -> bool:
+        key = (pos, parts)
+        if key not in self._feasible:
+            left = len(self.digits) - pos
+            if parts == 0:
+                ok = left == 0
+            elif left < parts or left > parts * (self.max_digits + 1):
+                ok = False
+            else:
+                ok = any(self.cell(pos, stop) is not None and self.feasible(stop, parts - 1)
+                         for stop in self.stops(pos))
+            self._feasible[key] = ok
+        return self._feasible[key]
+
+    def splits(self, pos: int, parts: int) -> Iterator[list[Number]]:
+        if not self.feasible(pos, parts):
+            return
+        if parts == 0:
+            yield []
+            return
+        for stop in self.stops(pos):
+            value = self.cell(pos, stop)
+            if value is not None and self.feasible(stop, parts - 1):
+                for rest in self.splits(stop, parts - 1):
+                    yield [value, *rest]
 
 
 def _as_number(piece: str) -> Number | None:
@@ -115,99 +164,136 @@ def _as_number(piece: str) -> Number | None:
         return None
 
 
-def run_splits(tokens: list[str], cells: int, limit: int = 200_000) -> list[list[Number]]:
-    """Every way to read the tokens as exactly ``cells`` numbers (each token ≥ 1 cell)."""
-    results: list[list[Number]] = []
-    capacity = [0] * (len(tokens) + 1)  # most cells tokens[i:] can hold
+def run_splits(tokens: list[str], cells: int, limit: int = 200_000,
+               max_digits: int = MAX_CELL_DIGITS) -> list[list[Number]]:
+    """Every way to read the tokens as exactly ``cells`` numbers (each token ≥ 1 cell),
+    at most ``limit`` of them, each cell at most ``max_digits`` digits.
+
+    Readings come token by token: fewest cells for the first token first, then its
+    cuts in lexicographic order. Only branches that still lead to a reading are
+    followed, so a run with no reading (a thousand zeros) is answered at once.
+    """
+    cuttable = [_Cuttable(t[1:] if t.startswith("-") else t, max_digits) for t in tokens]
+    negative = [t.startswith("-") for t in tokens]
+    # reachable[i]: the cell counts tokens[i:] can be read as
+    reachable: list[set[int]] = [set() for _ in range(len(tokens) + 1)]
+    reachable[len(tokens)] = {0}
     for i in range(len(tokens) - 1, -1, -1):
-        capacity[i] = capacity[i + 1] + len(tokens[i].lstrip("-").replace(".", ""))
+        width = len(cuttable[i].digits)
+        reachable[i] = {parts + rest for parts in range(1, min(width, cells) + 1)
+                        if cuttable[i].feasible(0, parts) for rest in reachable[i + 1] if parts + rest <= cells}
+    results: list[list[Number]] = []
 
     def walk(index: int, remaining: int, acc: list[Number]) -> None:
-        if len(results) >= limit:
-            return
         if index == len(tokens):
-            if remaining == 0:
-                results.append(acc)
+            results.append(acc)
             return
-        left = len(tokens) - index - 1  # tokens after this one need ≥ 1 cell each
-        digits = len(tokens[index].lstrip("-").replace(".", ""))
-        # ... and can hold at most one cell per digit
-        fewest = max(1, remaining - capacity[index + 1])
-        for parts in range(fewest, min(digits, remaining - left) + 1):
-            for values in token_splits(tokens[index], parts):
+        for parts in range(1, remaining + 1):
+            if remaining - parts not in reachable[index + 1] or not cuttable[index].feasible(0, parts):
+                continue
+            for values in cuttable[index].splits(0, parts):
+                if len(results) >= limit:
+                    return
+                if negative[index]:
+                    values[0] = -values[0]
                 walk(index + 1, remaining - parts, acc + values)
 
-    walk(0, cells, [])
+    if cells in reachable[0]:
+        walk(0, cells, [])
     return results
 
 
-def splits_with_totals(tokens: list[str], groups: list[int], limit: int = 1000) -> list[list[int]] | None:
+def splits_with_totals(tokens: list[str], groups: list[int], limit: int = 1000,
+                       max_digits: int = MAX_COUNT_DIGITS) -> list[list[int]] | None:
     """Readings of a run of counts where each group's last cell is the sum of the others.
 
     Table 三 rows are one group of 7 (six applicant columns, then 总计); table 四 is
     three groups of 5. Building the identity into the search, instead of filtering
-    every split afterwards, keeps a 24-digit run to a few hundred branches: the last
-    group's total is a suffix of the run, and an earlier group's total must be the
-    digits of the sum just read. Returns None for runs that are not plain counts
-    (signs, decimals), which the caller splits the general way.
+    every split afterwards, keeps it small: each group is a choice of where its
+    total starts and ends, and the cells before it must add up to that total. The
+    readings from a position on are memoised, so the search is polynomial in the
+    run's length; at most ``limit`` readings are returned, each cell at most
+    ``max_digits`` digits. Returns None for runs that are not plain counts (signs,
+    decimals), which the caller splits the general way.
     """
     if any(ch in t for t in tokens for ch in "-."):
         return None
     digits = "".join(tokens)
     ends = [len(t) for t in tokens]
     forced = {sum(ends[: i + 1]) for i in range(len(ends) - 1)}  # spaces the text kept
-    results: list[list[int]] = []
+    if not groups or len(digits) > sum(groups) * max_digits or len(digits) < sum(groups):
+        return []
+    # next_forced[i]: the first kept space after position i (a cell from i may end there, not beyond)
+    next_forced = [len(digits)] * (len(digits) + 1)
+    for i in range(len(digits) - 1, -1, -1):
+        next_forced[i] = i + 1 if i + 1 in forced else next_forced[i + 1]
 
     def piece(a: int, b: int) -> int | None:
-        """The cell digits[a:b], or None if it has a leading zero or spans a kept space."""
-        if b <= a or b > len(digits) or (b - a > 1 and digits[a] == "0"):
+        """The cell digits[a:b], or None if it has a leading zero, is too long or spans a kept space."""
+        if b <= a or b > len(digits) or b - a > max_digits or (b - a > 1 and digits[a] == "0"):
             return None
-        if any(a < cut < b for cut in forced):
+        if b > next_forced[a]:
             return None
         return int(digits[a:b])
 
-    def cells(start: int, end: int, count: int, target: int | None) -> list[list[int]]:
-        """digits[start:end] (end=None: any end) as ``count`` cells, summing to ``target`` if given."""
+    def cells(start: int, end: int, count: int, target: int) -> list[list[int]]:
+        """digits[start:end] as ``count`` cells summing to ``target``, shortest first cell first."""
         out: list[list[int]] = []
 
-        def walk(pos: int, left: int, total: int, acc: list[int]) -> None:
+        def walk(pos: int, left: int, rest: int, acc: list[int]) -> None:
             if left == 0:
-                if pos == end and (target is None or total == target):
+                if pos == end and rest == 0:
                     out.append(acc)
                 return
-            for stop in range(pos + 1, end - left + 2):
-                if any(pos < cut < stop for cut in forced):
-                    break  # longer pieces would span a kept space too
+            # every cell is at most ``rest``, so it has at most len(str(rest)) digits
+            if end - pos < left or end - pos > left * len(str(rest)):
+                return
+            for stop in range(pos + 1, min(end - left + 1, next_forced[pos]) + 1):
                 value = piece(pos, stop)
                 if value is None:
                     continue
-                if target is not None and total + value > target:
+                if value > rest:
                     break  # longer pieces are larger still
-                walk(stop, left - 1, total + value, [*acc, value])
+                walk(stop, left - 1, rest - value, [*acc, value])
 
-        walk(start, count, 0, [])
+        walk(start, count, target, [])
         return out
 
-    def walk(pos: int, group: int, acc: list[int]) -> None:
-        if len(results) >= limit:
-            return
-        size = groups[group]
-        if group == len(groups) - 1:
-            for start in range(pos + size - 1, len(digits)):
-                total = piece(start, len(digits))
-                if total is not None:
-                    results.extend([*acc, *c, total] for c in cells(pos, start, size - 1, total))
-            return
-        later = sum(groups[group + 1 :])
-        for end in range(pos + size - 1, len(digits) - later):
-            for chosen in cells(pos, end, size - 1, None):
-                total = sum(chosen)
-                stop = end + len(str(total))
-                if piece(end, stop) == total:
-                    walk(stop, group + 1, [*acc, *chosen, total])
+    memo: dict[tuple[int, int], list[list[int]]] = {}
 
-    walk(0, 0, [])
-    return [r for r in results if _respects_forced(r, forced)]
+    def suffixes(pos: int, group: int) -> list[list[int]]:
+        """Readings of digits[pos:] as groups[group:], at most ``limit``, in search order."""
+        if group == len(groups):
+            return [[]] if pos == len(digits) else []
+        key = (pos, group)
+        if key in memo:
+            return memo[key]
+        size, later = groups[group], sum(groups[group + 1:])
+        out: list[list[int]] = []
+        left = len(digits) - pos
+        if sum(groups[group:]) <= left <= sum(groups[group:]) * max_digits:
+            last = group == len(groups) - 1
+            # where this group's total starts: after its size-1 cells, before the later groups
+            highest = min(pos + (size - 1) * max_digits, len(digits) - later - 1)
+            for end in range(pos + size - 1, highest + 1):
+                found: list[tuple[list[int], int]] = []  # (this group's cells, where its total ends)
+                stops = [len(digits)] if last else range(end + 1, min(end + max_digits, len(digits) - later) + 1)
+                for stop in stops:
+                    total = piece(end, stop)
+                    if total is not None:
+                        found += [([*chosen, total], stop) for chosen in cells(pos, end, size - 1, total)]
+                # the cells' own search order (shortest first cell first), whatever the total's length
+                found.sort(key=lambda f: [len(str(v)) for v in f[0][:-1]])
+                for chosen, stop in found:
+                    out += [[*chosen, *rest] for rest in suffixes(stop, group + 1)[: limit - len(out)]]
+                    if len(out) >= limit:
+                        break
+                if len(out) >= limit:
+                    break
+        memo[key] = out
+        return out
+
+    return [r for r in suffixes(0, 0) if _respects_forced(r, forced)]
 
 
 def _respects_forced(cells: list[int], forced: set[int]) -> bool:

@@ -20,6 +20,7 @@ from itertools import product
 
 from workbench.parse.identities import column_violations, row_total_holds
 from workbench.parse.numbers import (
+    MAX_COUNT_DIGITS,
     Number,
     run_splits,
     run_tokens,
@@ -254,14 +255,14 @@ def _readings(run: str, groups: list[int]) -> tuple[list[list[Number]], list[lis
     cells = sum(groups)
     consistent = splits_with_totals(tokens, groups)
     if consistent is None:  # signs or decimals: not plain counts
-        every = run_splits(tokens, cells, limit=_MAX_READINGS)
+        every = run_splits(tokens, cells, limit=_MAX_READINGS, max_digits=MAX_COUNT_DIGITS)
         starts = [sum(groups[:i]) for i in range(len(groups))]
         consistent = [s for s in every
                       if all(row_total_holds(s[a:a + n]) for a, n in zip(starts, groups, strict=True))]
         return consistent, every
     if consistent:
         return consistent, consistent  # type: ignore[return-value]
-    every = run_splits(tokens, cells, limit=_MAX_READINGS + 1)
+    every = run_splits(tokens, cells, limit=_MAX_READINGS + 1, max_digits=MAX_COUNT_DIGITS)
     return [], every if len(every) <= _MAX_READINGS else []
 
 
