@@ -15,5 +15,5 @@ FROM request_outcomes o
 JOIN current_reports r USING (report_id)
 LEFT JOIN agencies a USING (agency_id)
 WHERE ($year IS NULL OR r.year = $year)
-  AND ($agency IS NULL OR r.agency_id LIKE '%' || $agency || '%')
+  AND ($agency IS NULL OR contains(r.agency_id, $agency))
 ORDER BY r.agency_id, r.year;

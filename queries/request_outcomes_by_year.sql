@@ -28,6 +28,6 @@ FROM request_outcomes o
 JOIN current_reports r USING (report_id)
 WHERE ($year_from IS NULL OR r.year >= $year_from)
   AND ($year_to IS NULL OR r.year <= $year_to)
-  AND ($agency IS NULL OR r.agency_id LIKE '%' || $agency || '%')
+  AND ($agency IS NULL OR contains(r.agency_id, $agency))
 GROUP BY r.year
 ORDER BY r.year;

@@ -239,7 +239,7 @@ def test_every_store_query_returns_a_frame(loaded: Path) -> None:
     assert outcomes["new_received"].dtype == pl.Int64
     with pytest.raises(StoreError, match=r"\$yaer"):
         run_query("reports_by_year", {"yaer": 2020}, db=loaded)
-    with pytest.raises(StoreError, match="no query named"):
+    with pytest.raises(StoreError, match="没有名为"):
         run_query("no_such_question", db=loaded)
 
 

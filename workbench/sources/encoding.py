@@ -24,6 +24,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
     """Bytes to text, never mojibake: BOM, then the declared charset, UTF-8, GB18030, detection."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE starts both
+        return data.decode("utf-32", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     for encoding in (declared, "utf-8", "gb18030"):

@@ -156,7 +156,8 @@ def _parse(path: Path, text: str) -> Element:
         text = text.replace("\x00", "")
     if not text.strip():
         raise SourceError(path, "the page has no readable text")
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+    # huge_tree: libxml2 otherwise stops at 255 levels of nesting and drops the rest of the page.
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True)
     try:
         # libxml2 wraps fragments (no <html>) in html/body.
         root = etree.fromstring(text, parser)

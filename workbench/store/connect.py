@@ -48,6 +48,15 @@ class StoreBusyError(StoreError):
 
 
 WRITER_MEMORY = "512MB"  # DuckDB's memory limit for a writer's connection
+DUCKDB_MAGIC = (8, b"DUCK")  # every DuckDB database file has these bytes at this offset
+
+# What goes wrong with the database file itself, as the user reads it (one line each).
+MESSAGES = {
+    "not_duckdb": "{path} 不是 DuckDB 数据库（{detail}）：请检查 --db 是否指向 workbench 的数据库；"
+                  "若文件已损坏，请把它移走后重新运行 workbench ingest 重建（该文件未被修改）",
+    "locked": "无法打开数据库 {path}：另一个程序正以写方式占用它（{detail}）；请关闭该程序后重试",
+    "unwritable": "无法写入 {folder}（{detail}）：请把 --db 指向有写权限的文件夹",
+}
 
 
 def connect(db: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
@@ -55,7 +64,44 @@ def connect(db: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
     path = Path(db)
     if not path.exists():
         raise StoreError(f"no database at {path}: run `workbench ingest PATH --db {path}` first")
-    return duckdb.connect(str(path), read_only=True)
+    check_header(path)
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(_open_error(path, exc)) from None
+
+
+def check_header(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database (an empty file, a spreadsheet …) before DuckDB opens it."""
+    offset, magic = DUCKDB_MAGIC
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(offset + len(magic))
+    except IsADirectoryError:
+        raise StoreError(MESSAGES["not_duckdb"].format(path=path, detail="这是一个文件夹")) from None
+    except OSError as exc:
+        raise StoreError(MESSAGES["not_duckdb"].format(path=path, detail=exc.strerror or exc)) from None
+    if head[offset:] != magic:
+        detail = "文件是空的" if not head else "文件开头没有 DuckDB 的标识"
+        raise StoreError(MESSAGES["not_duckdb"].format(path=path, detail=detail))
+
+
+def check_database(path: Path) -> None:
+    """Open and close ``path`` read-only: a writer must not copy a file DuckDB cannot read."""
+    if not path.exists():
+        return
+    connect(path).close()
+
+
+def _open_error(path: Path, exc: duckdb.Error) -> str:
+    detail = " ".join(str(exc).split())
+    key = "locked" if "lock" in detail.lower() else "not_duckdb"
+    return MESSAGES[key].format(path=path, detail=detail)
+
+
+def _unwritable(folder: Path, exc: OSError | duckdb.Error) -> StoreError:
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
+    return StoreError(MESSAGES["unwritable"].format(folder=folder, detail=detail))
 
 
 def reconnect(con: duckdb.DuckDBPyConnection | None, db: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
@@ -123,8 +169,11 @@ def writer_lock(db: Path, timeout: float = 0.0) -> Iterator[None]:
     ``lockf`` (a POSIX record lock) is not inherited by child processes, so parse
     workers never keep it alive after the ingest process dies.
     """
-    db.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _unwritable(db.parent, exc) from None
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -142,6 +191,7 @@ def writer_lock(db: Path, timeout: float = 0.0) -> Iterator[None]:
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
+        check_database(db)
         yield
     finally:
         os.close(fd)  # closing releases the lock
@@ -181,9 +231,12 @@ def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """
     temp = temp_path(db)
     try:
-        if db.exists():
-            shutil.copyfile(db, temp)
-        con = duckdb.connect(str(temp))
+        try:
+            if db.exists():
+                shutil.copyfile(db, temp)
+            con = duckdb.connect(str(temp))
+        except (OSError, duckdb.IOException) as exc:
+            raise _unwritable(db.parent, exc) from None
         try:
             # DuckDB caches written blocks up to 80 % of RAM by default; writers append and
             # stream, so a small cache costs little and keeps a 100k-report run's memory flat

@@ -5,6 +5,11 @@
 Current revisions only (the revision log lists what older ones said). CSV files are
 UTF-8 *with a BOM* so that Excel opens the Chinese text correctly; XLSX is one
 workbook (``workbench.xlsx``) with one sheet per table, written with xlsxwriter.
+
+Report text is untrusted (anyone can publish a report whose item reads ``=HYPERLINK(…)``):
+every text cell stays text. XLSX turns off xlsxwriter's strings-to-formulas/URLs; CSV puts a
+single quote before text that a spreadsheet would read as a formula (OWASP's advice), in
+text columns only, so numbers (negative ones too) stay numbers.
 Section 三 and 四 are exported wide (one row per report × row, one column per
 applicant / result) with the report's own row labels.
 """
@@ -20,6 +25,8 @@ from workbench.store.connect import DEFAULT_DB, StoreError, connect
 from workbench.store.queries import tidy
 
 FORMATS = ("csv", "xlsx", "parquet")
+FORMULA_START = r"^[=+\-@\t\r]"  # what makes a spreadsheet read a text cell as a formula
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 _YEAR = "($year IS NULL OR year = $year)"
 
 EXPORTS: dict[str, str] = {
@@ -91,7 +98,7 @@ def export_tables(db: str | Path = DEFAULT_DB, fmt: str = "csv", out_dir: str | 
     for name, frame in frames.items():
         path = out / f"{name}{suffix}.{fmt}"
         if fmt == "csv":
-            frame.write_csv(path, include_bom=True)
+            defuse_formulas(frame).write_csv(path, include_bom=True)
         else:
             frame.write_parquet(path)
         written.append(path)
@@ -101,7 +108,14 @@ def export_tables(db: str | Path = DEFAULT_DB, fmt: str = "csv", out_dir: str | 
 def _write_xlsx(frames: dict[str, pl.DataFrame], path: Path) -> Path:
     import xlsxwriter
 
-    with xlsxwriter.Workbook(str(path)) as workbook:
+    with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as workbook:
         for name, frame in frames.items():
             frame.write_excel(workbook=workbook, worksheet=name[:31], autofit=frame.height < 5000)
     return path
+
+
+def defuse_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text columns with a ``'`` before every value a spreadsheet would run as a formula."""
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START)).then("'" + pl.col(name)).otherwise(pl.col(name)).alias(name)
+        for name, dtype in frame.schema.items() if dtype == pl.String)

@@ -16,8 +16,9 @@ from workbench.store.agencies import AgencyInfo, canonical_key, checks_kind
 from workbench.store.connect import DEFAULT_DB, StoreError, connect
 from workbench.store.records import load_record_dicts, record_from_dict
 
+# contains(), not LIKE: the user's text is literal (``--agency %`` matches no agency, not every one).
 _FILTER = ("($year IS NULL OR r.year = $year)"
-           " AND ($agency IS NULL OR r.agency_id LIKE '%' || $agency || '%' OR r.agency LIKE '%' || $agency || '%')")
+           " AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))")
 
 
 def _params(year: int | None, agency: str | None) -> dict[str, Any]:

@@ -85,22 +85,40 @@ def list_queries(queries_dir: Path | None = None) -> list[Query]:
 def run_query(name: str, params: dict[str, Any] | None = None, db: str | Path = DEFAULT_DB, *,
               con: duckdb.DuckDBPyConnection | None = None, queries_dir: Path | None = None) -> pl.DataFrame:
     """Run ``queries/NAME.sql`` with named parameters on a read-only connection."""
-    folder = Path(queries_dir or QUERIES_DIR)
-    path = folder / f"{name}.sql"
-    if not path.exists():
-        names = ", ".join(q.name for q in list_queries(folder))
-        raise StoreError(f"no query named {name!r} in {folder}; available: {names}")
-    query = read_query(path)
+    query = _find(name, Path(queries_dir or QUERIES_DIR))
     values = _bind(query, params or {})
+    sql = _only_select(query)
     own = con is None
     con = con or connect(db)
     try:
-        return tidy(con.sql(query.sql, params=values or None).pl())
+        return tidy(con.sql(sql, params=values or None).pl())
     except duckdb.Error as exc:
         raise StoreError(f"query {name} failed: {exc}") from None
     finally:
         if own:
             con.close()
+
+
+def _find(name: str, folder: Path) -> Query:
+    """The query with this name among the folder's files: a path, even to a .sql file, is no name."""
+    paths = {p.stem: p for p in sorted(folder.glob("*.sql"))}
+    if name not in paths:
+        raise StoreError(f"没有名为 {name!r} 的查询（只能按名称运行 {folder} 中的查询，不带 .sql）；"
+                         f"可选：{', '.join(paths)}")
+    return read_query(paths[name])
+
+
+def _only_select(query: Query) -> str:
+    """The query's SQL if every statement in it only reads (SELECT, WITH … SELECT, FROM …)."""
+    try:
+        statements = duckdb.extract_statements(query.sql)
+    except duckdb.Error as exc:
+        raise StoreError(f"query {query.name} failed: {exc}") from None
+    kinds = sorted({s.type.name for s in statements if s.type != duckdb.StatementType.SELECT})
+    if kinds or len(statements) != 1:
+        found = ", ".join(kinds) if kinds else f"{len(statements)} 条语句"
+        raise StoreError(f"查询 {query.name} 只能运行 SELECT（一条只读语句），不能运行 {found}")
+    return query.sql
 
 
 def tidy(frame: pl.DataFrame) -> pl.DataFrame:
