@@ -61,6 +61,14 @@ def parse(
             failures += 1
             _err(f"error: {exc}")
             continue
+        except MemoryError:
+            failures += 1
+            _err(f"error: {path}: 内存不足，无法解析此文件（MemoryError）")
+            continue
+        except Exception as exc:  # a parser bug fails this file, not the batch: one line, no traceback
+            failures += 1
+            _err(f"error: {path}: 解析失败（{type(exc).__name__}: {exc}）")
+            continue
         if as_json:
             indent = 2 if len(files) == 1 else None
             _out(json.dumps(record.to_dict(), ensure_ascii=False, indent=indent))
@@ -169,6 +177,10 @@ def ingest(
                                                         "(default: a local cluster).")] = None,
     parquet: Annotated[Path | None, typer.Option(help="Also keep the parse output as Parquet here "
                                                       "(partitioned by year and region).")] = None,
+    file_timeout: Annotated[float, typer.Option(help="Seconds one file may take to parse (0: no limit); "
+                                                     "a file over it fails, the others go on.")] = 60.0,
+    file_memory: Annotated[int, typer.Option(help="Memory cap of each parse worker in MB (0: no limit).")]
+    = 1536,
 ) -> None:
     """Load reports into DuckDB, checking each one; files already loaded are skipped.
 
@@ -182,7 +194,8 @@ def ingest(
     try:
         result = ingest_and_compare(paths, db, narrative=narrative, wait=wait, workers=workers, registry=registry,
                                     retry_failed=retry_failed, reparse=reparse, engine=engine,
-                                    dask_client=scheduler, parquet_dir=parquet)
+                                    dask_client=scheduler, parquet_dir=parquet,
+                                    file_timeout=file_timeout or None, file_memory=file_memory or None)
     except (ValueError, *_known_errors()) as exc:
         _err(f"workbench ingest: {exc}")
         raise typer.Exit(1) from None
@@ -219,11 +232,23 @@ def check(
     except _known_errors() as exc:
         _err(f"workbench check: {exc}")
         raise typer.Exit(1) from None
+    if severity is not None and severity not in SEVERITIES:
+        _err(f"workbench check: 未知的 --severity {severity!r}，可选：{'、'.join(SEVERITIES)}")
+        raise typer.Exit(2)
     if severity:
         rows = [r for r in rows if r["severity"] == severity]
-    _out(format_findings_table(rows))
-    counts = {s: sum(r["severity"] == s for r in rows) for s in ("error", "warning", "info")}
-    _out(f"\n{len(rows)} finding(s): " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    # What the workbench could not read is its own problem, never the agency's: listed apart.
+    own = [r for r in rows if r.get("source") == "parse"]
+    agencies = [r for r in rows if r.get("source") != "parse"]
+    _out("机关报告问题（checks）:\n" + format_findings_table(agencies))
+    if own:
+        _out("\n本工具读取问题（parse / read.*，不是机关的问题，请人工核对原文）:\n" + format_findings_table(own))
+    counts = {s: sum(r["severity"] == s for r in agencies) for s in SEVERITIES}
+    _out(f"\n{len(agencies)} finding(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
+         + f"; {len(own)} reading note(s) of the workbench's own")
+
+
+SEVERITIES = ("error", "warning", "info")
 
 
 @app.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import os
 import zipfile
 from collections.abc import Callable
 from io import BytesIO
@@ -22,7 +23,16 @@ __all__ = ["Block", "Document", "Paragraph", "SourceError", "Table", "read_docum
 Reader = Callable[[Path, bytes], Document]
 READERS: dict[str, Reader] = {"pdf": pdf.read, "html": html.read, "docx": docx.read, "txt": text.read}
 SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx",
-            ".txt": "txt", ".text": "txt"}
+            ".txt": "txt", ".text": "txt", ".md": "txt", ".markdown": "txt"}
+MAX_FILE_MB = 100  # larger inputs are refused before reading; env WORKBENCH_MAX_FILE_MB overrides
+
+
+def max_file_bytes() -> int:
+    """The input size limit in bytes (0 or less: no limit)."""
+    try:
+        return int(float(os.environ.get("WORKBENCH_MAX_FILE_MB", MAX_FILE_MB)) * 2**20)
+    except ValueError:
+        return MAX_FILE_MB * 2**20
 
 
 def sniff_format(path: Path, data: bytes) -> str:
@@ -42,7 +52,11 @@ def sniff_format(path: Path, data: bytes) -> str:
 
 def read_document(path: str | Path) -> Document:
     path = Path(path)
+    limit = max_file_bytes()
     try:
+        size = path.stat().st_size
+        if size > limit > 0:
+            raise SourceError(path, f"文件过大（{size / 2**20:.0f} MB，超过{limit / 2**20:g} MB 的上限），未读取")
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(path, "file not found") from None

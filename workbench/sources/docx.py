@@ -15,6 +15,7 @@ tables, or has a single cell, is layout: its cells are read as body content.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from io import BytesIO
@@ -51,6 +52,9 @@ _PLACEHOLDER_TITLE = re.compile(r"^(?:microsoft word\s*-|untitled|无标题|标�
 # Control characters (C0, C1), the replacement character, GBK-decoded U+FFFD runs.
 _BROKEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]|锟斤拷")
 TITLE_MAX_CHARS = 200
+MAX_SPAN = 1000  # gridSpan / gridBefore beyond this are damage (or a bomb) that would blow up the grid
+MAX_PART_BYTES = 100 * 2**20  # what one zip part may inflate to
+MAX_TOTAL_BYTES = 200 * 2**20  # what the whole zip may inflate to
 
 
 def read(path: Path, data: bytes) -> Document:
@@ -71,18 +75,78 @@ def _open(path: Path, data: bytes) -> Any:
     """python-docx's Document, or a SourceError that says in plain words why not."""
     if not zipfile.is_zipfile(BytesIO(data)):
         raise SourceError(path, "not a valid DOCX file (it is not a zip archive)")
+    names: set[str] = set()
     try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = _check_inflated_sizes(path, archive)
+            if "word/document.xml" in names:
+                data = _without_dangling_parts(archive, names) or data
+        # zipfile stops every part at the size its header declares (and then fails its
+        # CRC check), so a lying header cannot inflate a part past the checked sizes.
         return docx.Document(BytesIO(data))
     except zipfile.BadZipFile:
         raise SourceError(path, "not a valid DOCX file (the zip archive is damaged)") from None
-    except (KeyError, PackageNotFoundError):
+    except (KeyError, PackageNotFoundError) as exc:
         # No [Content_Types].xml / relationships / word/document.xml: some other zip.
+        if "word/document.xml" in names:
+            raise SourceError(path, f"the Word document is incomplete (a part it needs is missing: {exc})") from None
         raise SourceError(path, "not a Word document (the zip has no word/document.xml)") from None
     except etree.XMLSyntaxError as exc:
         raise SourceError(path, f"the Word document's XML is damaged ({exc.msg})") from None
     except ValueError as exc:
         # python-docx: "file '…' is not a Word file, content type is '…'" (an .xlsx, .pptx …)
         raise SourceError(path, f"not a Word document ({exc})") from None
+
+
+def _check_inflated_sizes(path: Path, archive: zipfile.ZipFile) -> set[str]:
+    """Refuse a zip whose parts would inflate past the limits (by their declared sizes)."""
+    total = 0
+    for info in archive.infolist():
+        if info.file_size > MAX_PART_BYTES:
+            raise SourceError(path, f"DOCX 中的 {info.filename} 解压后有 {info.file_size / 2**20:.0f} MB，"
+                                    f"超过单个部件 {MAX_PART_BYTES / 2**20:g} MB 的上限（疑似压缩炸弹），未读取")
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise SourceError(path, f"DOCX 解压后共 {total / 2**20:.0f} MB，超过 {MAX_TOTAL_BYTES / 2**20:g} MB "
+                                "的上限（疑似压缩炸弹），未读取")
+    return set(archive.namelist())
+
+
+def _without_dangling_parts(archive: zipfile.ZipFile, names: set[str]) -> bytes | None:
+    """The zip again without relationships to parts it lacks (a DOCX with no word/styles.xml).
+
+    python-docx loads every related part and fails on a missing one; the body is all
+    this reader needs. None when nothing dangles (the usual case: the bytes are used as they are).
+    """
+    dangling: dict[str, list[Any]] = {}
+    for name in names:
+        if not name.endswith(".rels"):
+            continue
+        folder = posixpath.dirname(posixpath.dirname(name))  # word/_rels/document.xml.rels → word
+        root = etree.fromstring(archive.read(name))
+        missing = [rel for rel in root if rel.get("TargetMode") != "External"
+                   and _part_name(folder, rel.get("Target", "")) not in names]
+        if missing:
+            for rel in missing:
+                root.remove(rel)
+            dangling[name] = root
+    if not dangling:
+        return None
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            if info.filename in dangling:
+                out.writestr(info.filename, etree.tostring(dangling[info.filename], xml_declaration=True,
+                                                           encoding="UTF-8", standalone=True))
+            else:
+                out.writestr(info, archive.read(info))
+    return buffer.getvalue()
+
+
+def _part_name(folder: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
 
 
 def _read_body(container: XmlElement, blocks: list[Block]) -> None:
@@ -143,7 +207,7 @@ def _grid(tbl: XmlElement, rows: list[list[XmlElement]]) -> Grid:
     for tr, cells in zip(tbl.iterchildren(_TR), rows, strict=True):
         row: list[str | None] = [None] * _grid_before(tr)
         for tc in cells:
-            span = max(tc.grid_span, 1)
+            span = min(max(tc.grid_span, 1), MAX_SPAN)
             column = len(row)
             if tc.vMerge == "continue" and _covered_from_above(grid, column):
                 row.extend([None] * span)
@@ -157,7 +221,7 @@ def _grid(tbl: XmlElement, rows: list[list[XmlElement]]) -> Grid:
 
 def _grid_before(tr: XmlElement) -> int:
     try:
-        return max(int(tr.grid_before), 0)
+        return min(max(int(tr.grid_before), 0), MAX_SPAN)
     except (AttributeError, TypeError, ValueError):
         return 0
 

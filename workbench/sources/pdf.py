@@ -40,6 +40,10 @@ THIN = 3.0  # a filled rectangle this thin or thinner is drawn as a line
 MIN_RULE = 2.0  # shorter strokes are dots or ticks, not table borders
 EDGE = 8.0  # a rule running this far past the outermost vertical is a missing border
 COVER = 0.5  # share of a cell edge a rule must cover to separate two cells
+# Bounds on what one PDF may unpack to (a page's content stream can inflate without limit):
+MAX_PAGES = 2000
+MAX_PAGE_CHARS = 200_000  # a dense A4 page of CJK text has a few thousand
+MAX_PAGE_OBJECTS = 200_000  # text runs, paths and images on one page
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -171,6 +175,10 @@ def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
     if len(pdf) == 0:
         pdf.close()
         raise SourceError(path, "damaged or incomplete PDF: it has no pages")
+    if len(pdf) > MAX_PAGES:
+        pages = len(pdf)
+        pdf.close()
+        raise SourceError(path, f"PDF 页数过多（{pages}页，上限 {MAX_PAGES}页），未读取")
     return pdf
 
 
@@ -242,6 +250,9 @@ def _page_content(path: Path, pdf: pdfium.PdfDocument, index: int) -> PageConten
         raise SourceError(path, f"damaged or incomplete PDF: page {index + 1} cannot be read") from None
     try:
         return _read_page(page)
+    except _PageTooBig as exc:
+        raise SourceError(path, f"PDF 第{index + 1}页的{exc.what}过多（{exc.count}，上限 {exc.limit}），"
+                                "疑似异常或恶意文件，未读取") from None
     except pdfium.PdfiumError:
         raise SourceError(path, f"damaged or incomplete PDF: the text of page {index + 1} "
                                 "cannot be read") from None
@@ -249,11 +260,23 @@ def _page_content(path: Path, pdf: pdfium.PdfDocument, index: int) -> PageConten
         page.close()
 
 
+class _PageTooBig(Exception):
+    def __init__(self, what: str, count: int, limit: int) -> None:
+        super().__init__(what)
+        self.what, self.count, self.limit = what, count, limit
+
+
 def _read_page(page: pdfium.PdfPage) -> PageContent:
     """The characters and ruling lines of one page, in display coordinates."""
     to_display, height = _display_transform(page)
+    objects = raw.FPDFPage_CountObjects(page.raw)
+    if objects > MAX_PAGE_OBJECTS:
+        raise _PageTooBig("页面对象", objects, MAX_PAGE_OBJECTS)
     textpage = page.get_textpage()
     try:
+        count = raw.FPDFText_CountChars(textpage.raw)
+        if count > MAX_PAGE_CHARS:
+            raise _PageTooBig("字符", count, MAX_PAGE_CHARS)
         chars = _chars(textpage.raw, to_display)
     finally:
         textpage.close()

@@ -34,17 +34,11 @@ else. A killed ingest leaves the old database as it was; run it again.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
-import multiprocessing
-import os
-import signal
 import sys
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -59,12 +53,12 @@ from workbench.store.agencies import Registry, canonical_key, checks_kind, deriv
 from workbench.store.connect import DEFAULT_DB, remove_stale_temps, snapshot, writer_lock
 from workbench.store.parquet import (
     Rows,
-    failed_rows,
     outcome_from_rows,
     parse_one,
     write_chunk,
 )
 from workbench.store.records import detail_rows, load_record_dicts, record_from_dict, valid_date
+from workbench.store.workers import FILE_MEMORY_MB, FILE_TIMEOUT, parse_in_parallel
 
 DEFAULT_REGISTRY = Path("data/agencies.csv")
 SCHEMA_VERSION = "1"
@@ -81,9 +75,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "published_on": pl.Date, "fees_collected_yuan": pl.Float64, "source_path": pl.String,
                 "source_sha256": pl.String, "source_format": pl.String, "content_hash": pl.String,
                 "cells": pl.Int32, "filled_cells": pl.Int32, "ingested_at": pl.Datetime("us")},
-    "active_disclosure": {"report_id": pl.Int32, "item": pl.String, "measure": pl.String, "value": pl.Float64},
-    "requests": {"report_id": pl.Int32, "row": pl.String, "applicant": pl.String, "value": pl.Int64},
-    "review_litigation": {"report_id": pl.Int32, "proceeding": pl.String, "result": pl.String, "value": pl.Int64},
+    "active_disclosure": {"report_id": pl.Int32, "item": pl.String, "measure": pl.String, "value": pl.Float64,
+                          "unread": pl.Boolean},
+    "requests": {"report_id": pl.Int32, "row": pl.String, "applicant": pl.String, "value": pl.Int64,
+                 "unread": pl.Boolean},
+    "review_litigation": {"report_id": pl.Int32, "proceeding": pl.String, "result": pl.String, "value": pl.Int64,
+                          "unread": pl.Boolean},
     "submitted_info": {"report_id": pl.Int32, "ordinal": pl.Int32, "label": pl.String, "category": pl.String,
                        "count": pl.Int64, "unit": pl.String},
     "narrative_items": {"report_id": pl.Int32, "section": pl.String, "ordinal": pl.Int32, "text": pl.String},
@@ -137,7 +134,8 @@ def ingest(paths: Iterable[str | Path], db: str | Path = DEFAULT_DB, *, workers:
            registry: str | Path | None = DEFAULT_REGISTRY, progress: bool | None = None, wait: float = 0.0,
            retry_failed: bool = False, reparse: bool = False, batch_size: int = BATCH_SIZE,
            engine: str = "local", parquet_dir: str | Path | None = None, dask_client: Any = None,
-           chunk_size: int | None = None) -> IngestResult:
+           chunk_size: int | None = None, file_timeout: float | None = FILE_TIMEOUT,
+           file_memory: int | None = FILE_MEMORY_MB) -> IngestResult:
     """Load report files (files, folders, globs) into ``db``; see the module docstring.
 
     ``workers``: parse processes (default: all cores; 1 parses in this process).
@@ -154,6 +152,10 @@ def ingest(paths: Iterable[str | Path], db: str | Path = DEFAULT_DB, *, workers:
     removed afterwards), which is then loaded here. With the local engine,
     ``parquet_dir`` also keeps the parse output as Parquet. ``chunk_size``: files per
     dask task / Parquet file. See docs/scale.md.
+
+    ``file_timeout`` (seconds) and ``file_memory`` (MB) limit each file in the local
+    engine's workers: a file over either is failed with the reason ("解析超时", "内存超限"),
+    its worker is replaced, and the other files go on (None: no limit).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
@@ -170,7 +172,8 @@ def ingest(paths: Iterable[str | Path], db: str | Path = DEFAULT_DB, *, workers:
         if not plan and not duplicates and db.exists() and _registry_digest(db) == reg.digest:
             result.seconds = time.perf_counter() - started
             return result
-        parsed = _parse_stage(plan, db, engine, workers, parquet_dir, dask_client, chunk_size)
+        parsed = _parse_stage(plan, db, engine, workers, parquet_dir, dask_client, chunk_size,
+                              file_timeout, file_memory)
         with snapshot(db) as con, contextlib.closing(parsed):
             _load(con, parsed, duplicates, reg, result, len(plan), progress, batch_size)
         result.swapped = True
@@ -179,14 +182,15 @@ def ingest(paths: Iterable[str | Path], db: str | Path = DEFAULT_DB, *, workers:
 
 
 def _parse_stage(plan: list[_Planned], db: Path, engine: str, workers: int | None, parquet_dir: str | Path | None,
-                 dask_client: Any, chunk_size: int | None) -> Iterator[Rows]:
+                 dask_client: Any, chunk_size: int | None, file_timeout: float | None = FILE_TIMEOUT,
+                 file_memory: int | None = FILE_MEMORY_MB) -> Iterator[Rows]:
     """Every planned file's rows, in input order, from the chosen engine."""
     if engine == "dask":
         from workbench.store.engines import parse_on_dask
 
         return parse_on_dask(plan, db, workers=workers, parquet_dir=parquet_dir, client=dask_client,
                              chunk_size=chunk_size)
-    stream = parse_in_parallel(plan, workers)
+    stream = parse_in_parallel(plan, parse_one, workers, file_timeout=file_timeout, file_memory=file_memory)
     if parquet_dir is None:
         return stream
     return _also_to_parquet(stream, Path(parquet_dir), chunk_size or BATCH_SIZE)
@@ -277,48 +281,6 @@ def _load(con: duckdb.DuckDBPyConnection, parsed: Iterator[Rows], duplicates: li
     loader.reconcile_agencies()
     loader.recheck()
     loader.finish()
-
-
-# -- parsing in worker processes ---------------------------------------------------------
-
-
-def _worker_init() -> None:
-    """Workers die with the ingest (even on SIGKILL) and leave Ctrl-C to it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def parse_in_parallel(plan: list[_Planned], workers: int | None = None) -> Iterator[Rows]:
-    """``parse_one`` rows in input order; at most a few tasks per worker in flight (bounded memory)."""
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(plan) <= 1:
-        for ordinal, item in enumerate(plan):
-            yield parse_one(item.path, item.sha256, item.size, ordinal)
-        return
-    context = multiprocessing.get_context("spawn")  # no fork of a process that has DuckDB threads
-    pending = deque(enumerate(plan))
-    while pending:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
-            window: deque[tuple[int, _Planned, Future]] = deque()
-            broken = False
-            while pending or window:
-                while pending and len(window) < workers * 8:
-                    ordinal, item = pending.popleft()
-                    window.append((ordinal, item, pool.submit(parse_one, item.path, item.sha256, item.size, ordinal)))
-                ordinal, item, future = window.popleft()
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    # A worker died (a reader library crashed): fail this file, restart the pool.
-                    yield failed_rows(item.path, ordinal, item.sha256, item.size,
-                                      "the parser crashed on this file (worker process died)")
-                    pending.extendleft(reversed([(o, queued) for o, queued, _ in window]))
-                    broken = True
-                    break
-            if not broken:
-                return
 
 
 @contextlib.contextmanager

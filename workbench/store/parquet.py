@@ -15,7 +15,8 @@ DuckDB reads directly (docs/scale.md)::
 
 ``year`` and ``region`` live in the folder names, not in the files. ``region`` is the
 province the agency's name starts with (江苏省…, 上海市…) and ``unknown`` when the name
-does not say; a file that failed to parse has no year (``__HIVE_DEFAULT_PARTITION__``,
+does not say (a name that is not a safe folder name is made one, see
+``partition_value``); a file that failed to parse has no year (``__HIVE_DEFAULT_PARTITION__``,
 which DuckDB reads as NULL). Every row is keyed by the file's ``path``.
 
 The ingest turns rows back into the record shape (``outcome_from_rows``) for the
@@ -26,6 +27,7 @@ they load exactly the same database.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,9 +51,9 @@ PARSE_SCHEMAS: dict[str, dict[str, Any]] = {
               "format": pl.String, "error": pl.String, "agency": pl.String, "year": pl.Int32,
               "region": pl.String, "template": pl.String, "published_on": pl.String,
               "fees_collected_yuan": pl.Float64, "content_hash": pl.String},
-    "active_disclosure": {"path": pl.String, "item": pl.String, "measure": pl.String, "value": pl.Float64},
-    "requests": {"path": pl.String, "row": pl.String, "applicant": pl.String, "value": pl.Float64},
-    "review_litigation": {"path": pl.String, "proceeding": pl.String, "result": pl.String, "value": pl.Float64},
+    "active_disclosure": {"path": pl.String, "item": pl.String, "measure": pl.String, "value": pl.Float64, "unread": pl.Boolean},
+    "requests": {"path": pl.String, "row": pl.String, "applicant": pl.String, "value": pl.Float64, "unread": pl.Boolean},
+    "review_litigation": {"path": pl.String, "proceeding": pl.String, "result": pl.String, "value": pl.Float64, "unread": pl.Boolean},
     "submitted_info": {"path": pl.String, "label": pl.String, "category": pl.String, "count": pl.Int64,
                        "unit": pl.String},
     "narrative_items": {"path": pl.String, "section": pl.String, "text": pl.String},
@@ -62,6 +64,9 @@ PARSE_SCHEMAS: dict[str, dict[str, Any]] = {
 PARSE_TABLES = tuple(PARSE_SCHEMAS)
 FILE_COLUMNS = tuple(PARSE_SCHEMAS["files"])
 PARTITION_KEYS = ("year", "region")
+# Not in a folder name: separators, NUL and control characters, and what hive partitioning reads
+# specially (= and %); a value of only dots would name the folder itself or its parent.
+_UNSAFE_IN_PARTITION = re.compile(r"[/\\\x00-\x1f\x7f=%:]")
 
 Rows = dict[str, list[tuple]]
 
@@ -119,9 +124,9 @@ def _sniff(path: str) -> str | None:
 def record_rows(record: Any, path: str, ordinal: int, sha256: str | None, size: int | None) -> Rows:
     """A ``ReportRecord`` as rows, read straight from the dataclasses (``asdict`` is slow)."""
     rows: Rows = {
-        "active_disclosure": [(path, c.item, c.measure, _float(c.value)) for c in record.active_disclosure],
-        "requests": [(path, c.row, c.applicant, _float(c.value)) for c in record.requests],
-        "review_litigation": [(path, c.proceeding, c.result, _float(c.value)) for c in record.review_litigation],
+        "active_disclosure": [(path, c.item, c.measure, _float(c.value), c.unread) for c in record.active_disclosure],
+        "requests": [(path, c.row, c.applicant, _float(c.value), c.unread) for c in record.requests],
+        "review_litigation": [(path, c.proceeding, c.result, _float(c.value), c.unread) for c in record.review_litigation],
         "submitted_info": [(path, s.label, s.category, s.count, s.unit) for s in record.submitted_info],
         "narrative_items": [(path, section, text) for section in ("problems", "improvements")
                             for text in getattr(record, section)],
@@ -156,8 +161,23 @@ def region_of(agency: str | None) -> str:
     units, _ = split_place(canonical_key(agency))
     first = units[0] if units else canonical_key(agency)
     if first.endswith(_PROVINCE_UNITS) or first.startswith(_MUNICIPALITIES):
-        return next((m for m in _MUNICIPALITIES if first.startswith(m)), first)
+        return partition_value(next((m for m in _MUNICIPALITIES if first.startswith(m)), first))
     return UNKNOWN_REGION
+
+
+def partition_value(text: str | None) -> str:
+    """``text`` as one safe folder name (Chinese kept): unsafe characters → ``_``, no ``..``."""
+    value = _UNSAFE_IN_PARTITION.sub("_", text or "").strip()
+    value = re.sub(r"\.{2,}", "_", value)
+    return value if value.strip("._ ") else UNKNOWN_REGION
+
+
+def _partition_folder(root: Path, table: str, year: Any, region: str) -> Path:
+    """Where one table's partition lives; never outside ``root`` whatever the report says."""
+    folder = root / table / f"year={NULL_PARTITION if year is None else int(year)}" / f"region={partition_value(region)}"
+    if not folder.resolve().is_relative_to((root / table).resolve()):
+        raise ValueError(f"partition folder {folder} is outside {root}")
+    return folder
 
 
 # -- rows → the record shape the loader works on ------------------------------------------------
@@ -191,11 +211,9 @@ def _record(file_row: dict[str, Any], rows: Rows) -> dict[str, Any]:
         "agency": file_row["agency"], "year": None if year is None else int(year),
         "template": file_row["template"], "published_on": file_row["published_on"],
         "source": {"path": file_row["path"], "sha256": file_row["sha256"], "format": file_row["format"]},
-        "active_disclosure": [{"item": a, "measure": b, "value": _number(v)}
-                              for _, a, b, v in rows.get("active_disclosure", ())],
-        "requests": [{"row": a, "applicant": b, "value": _number(v)} for _, a, b, v in rows.get("requests", ())],
-        "review_litigation": [{"proceeding": a, "result": b, "value": _number(v)}
-                              for _, a, b, v in rows.get("review_litigation", ())],
+        "active_disclosure": [_cell("item", "measure", row) for row in rows.get("active_disclosure", ())],
+        "requests": [_cell("row", "applicant", row) for row in rows.get("requests", ())],
+        "review_litigation": [_cell("proceeding", "result", row) for row in rows.get("review_litigation", ())],
         "submitted_info": [{"label": label, "category": category, "count": count, "unit": unit}
                            for _, label, category, count, unit in rows.get("submitted_info", ())],
         "problems": narrative["problems"], "improvements": narrative["improvements"],
@@ -234,7 +252,7 @@ def write_chunk(parsed: Iterable[Rows], root: str | Path, run: str, chunk: int) 
         for (year, region), table_rows in parts.items():
             if not table_rows:
                 continue
-            folder = root / table / f"year={NULL_PARTITION if year is None else year}" / f"region={region}"
+            folder = _partition_folder(root, table, year, region)
             folder.mkdir(parents=True, exist_ok=True)
             frame = pl.DataFrame(table_rows, schema=schema, orient="row")
             if table == "files":
@@ -268,3 +286,12 @@ def read_chunk(root: str | Path, run: str, chunk: int) -> list[Rows]:
 def dataset_glob(root: str | Path, table: str) -> str:
     """The glob DuckDB reads a table from: ``read_parquet(glob, hive_partitioning = true)``."""
     return str(Path(root) / table / "*" / "*" / "*.parquet")
+
+
+def _cell(first: str, second: str, row: tuple) -> dict[str, Any]:
+    """A record cell from its Parquet row; ``unread`` only when true, as in ``to_dict()``."""
+    _, a, b, value, *rest = row
+    cell = {first: a, second: b, "value": _number(value)}
+    if rest and rest[0]:
+        cell["unread"] = True
+    return cell

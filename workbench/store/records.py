@@ -80,11 +80,12 @@ def count_value(value: Any) -> int | None:
 def detail_rows(report_id: int, record: dict[str, Any]) -> dict[str, list[tuple]]:
     """The rows this record adds to each detail table (findings are added by the ingest)."""
     return {
-        "active_disclosure": [(report_id, c["item"], c["measure"], None if c["value"] is None else float(c["value"]))
-                              for c in record["active_disclosure"]],
-        "requests": [(report_id, c["row"], c["applicant"], count_value(c["value"])) for c in record["requests"]],
-        "review_litigation": [(report_id, c["proceeding"], c["result"], count_value(c["value"]))
-                              for c in record["review_litigation"]],
+        "active_disclosure": [(report_id, c["item"], c["measure"], None if c["value"] is None else float(c["value"]),
+                               c.get("unread", False)) for c in record["active_disclosure"]],
+        "requests": [(report_id, c["row"], c["applicant"], count_value(c["value"]), c.get("unread", False))
+                     for c in record["requests"]],
+        "review_litigation": [(report_id, c["proceeding"], c["result"], count_value(c["value"]),
+                               c.get("unread", False)) for c in record["review_litigation"]],
         "submitted_info": [(report_id, i, s["label"], s["category"], s["count"], s["unit"])
                            for i, s in enumerate(record["submitted_info"], start=1)],
         "narrative_items": [(report_id, section, i, text) for section in ("problems", "improvements")
@@ -135,10 +136,13 @@ def load_record_dicts(con: duckdb.DuckDBPyConnection, report_ids: list[int]) -> 
             "sections": dict.fromkeys(SECTION_KEYS, ""), "findings": [],
         }
     for table, (first, second) in TABLE_KEYS.items():
-        rows = con.execute(f"SELECT report_id, {first}, {second}, value FROM {table} {where} ORDER BY rowid",
+        rows = con.execute(f"SELECT report_id, {first}, {second}, value, unread FROM {table} {where} ORDER BY rowid",
                            {"ids": ids}).fetchall()
-        for rid, a, b, value in rows:
-            records[rid][table].append({first: a, second: b, "value": _number(value)})
+        for rid, a, b, value, unread in rows:
+            cell = {first: a, second: b, "value": _number(value)}
+            if unread:
+                cell["unread"] = True
+            records[rid][table].append(cell)
     for rid, label, category, count, unit in con.execute(
             f"SELECT report_id, label, category, count, unit FROM submitted_info {where} ORDER BY report_id, ordinal",
             {"ids": ids}).fetchall():

@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS active_disclosure (
     report_id INTEGER NOT NULL,
     item      VARCHAR NOT NULL,
     measure   VARCHAR NOT NULL,
-    value     DOUBLE               -- NULL = blank cell, never 0
+    value     DOUBLE,              -- NULL = blank cell, never 0 …
+    unread    BOOLEAN NOT NULL DEFAULT false  -- … unless unread: the workbench could not read it
 );
 
 -- Section 三, long form: (report_id, row, applicant) is unique.
@@ -56,7 +57,8 @@ CREATE TABLE IF NOT EXISTS requests (
     report_id INTEGER NOT NULL,
     row       VARCHAR NOT NULL,
     applicant VARCHAR NOT NULL,
-    value     BIGINT
+    value     BIGINT,
+    unread    BOOLEAN NOT NULL DEFAULT false
 );
 
 -- Section 四, long form: (report_id, proceeding, result) is unique.
@@ -64,8 +66,14 @@ CREATE TABLE IF NOT EXISTS review_litigation (
     report_id  INTEGER NOT NULL,
     proceeding VARCHAR NOT NULL,
     result     VARCHAR NOT NULL,
-    value      BIGINT
+    value      BIGINT,
+    unread     BOOLEAN NOT NULL DEFAULT false
 );
+
+-- Stores made before cells carried ``unread``: every writer adds the column on opening.
+ALTER TABLE active_disclosure ADD COLUMN IF NOT EXISTS unread BOOLEAN DEFAULT false;
+ALTER TABLE requests ADD COLUMN IF NOT EXISTS unread BOOLEAN DEFAULT false;
+ALTER TABLE review_litigation ADD COLUMN IF NOT EXISTS unread BOOLEAN DEFAULT false;
 
 -- Counts stated in section 一's prose, in the order the report states them.
 CREATE TABLE IF NOT EXISTS submitted_info (
