@@ -184,13 +184,15 @@ def test_zero_is_not_blank() -> None:
 
 
 def test_cells_the_parser_could_not_read_are_not_blank() -> None:
-    """Pingtan 2019's table 二 runs (898989 …) are printed but unsplittable: 19 nulls, no finding."""
+    """Pingtan 2019's table 二 runs (898989 …) are printed but unsplittable: 19 unread cells, no finding."""
     record = real("2019_pingtan_text.txt")
     assert sum(c.value is None for c in record.active_disclosure) == 19
+    assert sum(c.unread for c in record.active_disclosure) == 19
+    assert [f.rule for f in record.findings if f.rule.startswith("read.")] == ["read.active_unread"]
     assert of_rule(check_report(record), "tables.blank") == []
     set_active(record, "regulations", "new_made", None)  # a readable cell made blank
     broken = of_rule(check_report(record), "tables.blank")
-    assert len(broken) == 1 and "1/22格空白" in broken[0].message and "19格印有数字但未能读出" in broken[0].message
+    assert len(broken) == 1 and "1/22格空白" in broken[0].message and "19格本工具未能读出" in broken[0].message
 
 
 # --- template and year ----------------------------------------------------------------

@@ -7,7 +7,6 @@ of the equation in the message.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from workbench.checks.grid import (
@@ -22,6 +21,7 @@ from workbench.checks.grid import (
 )
 from workbench.checks.registry import CheckFinding, Context, check
 from workbench.parse.record import ReportRecord
+from workbench.parse.tables import UNREAD_KEY, UNREAD_MESSAGE, UNREAD_RULES
 
 # The names identity_results gives each identity: "<key>: <suffix>".
 _FLOW = "new + carried over = processed + carried forward"
@@ -29,9 +29,6 @@ _OUTCOMES = "总计 = sum of outcomes"
 _ROW = "总计 = sum of applicant columns"
 _REVIEW = "总计 = sum of results"
 
-# Parser findings that mean "printed, but could not be read" (the cell is not blank).
-_UNREAD_RULES = {"parse.ambiguous_split", "parse.unreadable_run"}
-_UNREAD_KEY = re.compile(r"^(?:row )?([a-z_]+):")
 _TABLE_NAMES = {"active": "表二", "requests": "表三", "review": "表四"}
 
 
@@ -94,22 +91,26 @@ def review_total(ctx: Context) -> Iterator[CheckFinding]:
 def blank_tables(ctx: Context) -> Iterator[CheckFinding]:
     record = ctx.record
     tables = {
-        "active": [(c.item, c.value) for c in record.active_disclosure],
-        "requests": [(c.row, c.value) for c in record.requests],
-        "review": [(c.proceeding, c.value) for c in record.review_litigation],
+        "active": [(c.item, c.value, c.unread) for c in record.active_disclosure],
+        "requests": [(c.row, c.value, c.unread) for c in record.requests],
+        "review": [(c.proceeding, c.value, c.unread) for c in record.review_litigation],
     }
     severities = ctx.rule.params["severities"]
     for section, cells in tables.items():
         if not cells:
             continue  # no table at all: the parser's parse.no_template / missing rows say so
-        unread = _unread_keys(record, section, {key for key, _ in cells})
-        counted = [(key, value) for key, value in cells if key not in unread]
+        # A cell the workbench could not read is unknown, never blank (a store written before
+        # cells carried ``unread`` still says so through the parser's findings).
+        unread_rows = _unread_keys(record, section, {key for key, _, _ in cells})
+        counted = [(key, value) for key, value, unread in cells if not unread and key not in unread_rows]
+        if not counted:
+            continue  # nothing read: the workbench's read.* finding says so, not the agency's
         blank = [key for key, value in counted if value is None]
         if not blank:
             continue
         name = _TABLE_NAMES[section]
-        note = f"；另有{len(cells) - len(counted)}格印有数字但未能读出，未计入" if unread else ""
-        if len(blank) == len(cells):
+        note = f"；另有{len(cells) - len(counted)}格本工具未能读出，未计入" if len(counted) < len(cells) else ""
+        if len(blank) == len(cells):  # every cell read, and read blank
             yield ctx.finding(f"{name} 整表空白：{len(cells)}格均未填写（模板要求填数，0也应填写）",
                               expected=f"{len(cells)}格填数", actual="0格填数",
                               severity=severities[section]["all"])
@@ -125,11 +126,11 @@ def _unread_keys(record: ReportRecord, section: str, keys: set[str]) -> set[str]
     """Rows the parser saw printed but could not read; a finding without a row means all of them."""
     unread: set[str] = set()
     for finding in record.findings:
-        if finding.rule not in _UNREAD_RULES or finding.section != section:
+        if finding.rule not in UNREAD_RULES or finding.section != section:
             continue
-        if "left blank" not in finding.message and "cannot be read" not in finding.message:
+        if not UNREAD_MESSAGE.search(finding.message):
             continue  # the parser chose a reading: the cells are filled
-        match = _UNREAD_KEY.match(finding.message)
+        match = UNREAD_KEY.match(finding.message)
         if match and match.group(1) in keys:
             unread.add(match.group(1))
         else:

@@ -17,6 +17,13 @@ _CN_DATE = re.compile(r"([〇零一二三四五六七八九○Ｏ]{4})年([一�
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
 _SIGNATURE_WINDOW = 160  # a 落款 sits in the last lines of the report
 _AGENCY_NOISE = re.compile(r"^(关于|发布|公布)|(关于|的)$")
+# Lines before the title that are page furniture, not the title: markers (正文, 附件),
+# breadcrumbs (当前位置：首页 > 政务公开), a portal's info table (索引号 / 发布机构 / 文号 …).
+_FURNITURE_LINE = re.compile(
+    r"^\s*(?:[#>*\s]*(?:正文|全文|附件\d*|打印|关闭|字号[:：]?.*|【.{1,6}】)\s*$"
+    r"|(?:当前位置|您的位置|你的位置|所在位置|首页\s*[>＞»/]).*"
+    r"|(?:索引号|发布机构|发文机关|信息来源|来源|文号|发布日期|发文日期|生成日期|成文日期|公开方式|主题分类|有效性)\s*[:：].*)$")
+_MARKUP = re.compile(r"^[#>*\s]+")
 
 
 @dataclass
@@ -27,7 +34,8 @@ class Signature:
 
 def title_candidates(meta_title: str | None, preamble: str) -> list[str]:
     """Title texts to read agency and year from: the page's title first, then the document's head."""
-    lines = [ln for ln in preamble.splitlines() if ln.strip()][:8]
+    lines = [_MARKUP.sub("", ln) for ln in preamble.splitlines()
+             if ln.strip() and not _FURNITURE_LINE.match(nfkc(ln))][:8]
     return [t for t in (meta_title, "".join(lines[:3]), "".join(lines)) if t]
 
 
@@ -37,7 +45,7 @@ def agency_and_year(titles: list[str]) -> tuple[str | None, int | None]:
         if not match:
             continue
         agency = match["before"] or match["after"]
-        agency = _AGENCY_NOISE.sub("", agency).strip("《》“”\"' ")
+        agency = _AGENCY_NOISE.sub("", agency.replace("*", "")).strip("《》“”\"' #")
         return agency or None, int(match["year"])
     return None, None
 

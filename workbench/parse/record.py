@@ -21,6 +21,7 @@ class ActiveCell:
     item: str
     measure: str
     value: Number | None
+    unread: bool = False  # printed (or may be), but no reading is certain: not blank
 
 
 @dataclass
@@ -28,6 +29,7 @@ class RequestCell:
     row: str
     applicant: str
     value: Number | None
+    unread: bool = False  # printed (or may be), but no reading is certain: not blank
 
 
 @dataclass
@@ -35,6 +37,7 @@ class ReviewCell:
     proceeding: str
     result: str
     value: Number | None
+    unread: bool = False  # printed (or may be), but no reading is certain: not blank
 
 
 @dataclass
@@ -80,7 +83,13 @@ class ReportRecord:
     findings: list[Finding] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The spec's record: a cell carries ``unread`` only when it is true."""
+        data = asdict(self)
+        for table in ("active_disclosure", "requests", "review_litigation"):
+            for cell in data[table]:
+                if not cell["unread"]:
+                    del cell["unread"]
+        return data
 
     def note(self, rule: str, severity: str, message: str, section: str | None = None) -> None:
         self.findings.append(Finding(rule, severity, message, section))
@@ -88,6 +97,9 @@ class ReportRecord:
     @property
     def table_cells(self) -> list[ActiveCell | RequestCell | ReviewCell]:
         return [*self.active_disclosure, *self.requests, *self.review_litigation]
+
+    def unread_cells(self) -> int:
+        return sum(c.unread for c in self.table_cells)
 
     def filled_cells(self) -> int:
         return sum(c.value is not None for c in self.table_cells)

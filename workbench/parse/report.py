@@ -15,7 +15,15 @@ from workbench.parse.record import (
     Source,
 )
 from workbench.parse.sections import find_sections
-from workbench.parse.tables import REQUEST_COLUMNS, REVIEW_CELLS, TableValues, read_grid_tables
+from workbench.parse.tables import (
+    REQUEST_COLUMNS,
+    REVIEW_CELLS,
+    UNREAD_KEY,
+    UNREAD_MESSAGE,
+    UNREAD_RULES,
+    TableValues,
+    read_grid_tables,
+)
 from workbench.parse.text_tables import read_text_tables
 from workbench.sources import Document, SourceError, read_document
 from workbench.templates import Layouts, layouts
@@ -99,9 +107,9 @@ def _fill_tables(record: ReportRecord, document: Document, official: Layouts, te
     # Sections the grids did not carry (text files, or a table the reader could not
     # rebuild) are read from the section's text instead.
     missing = {
-        "active": not values.active,
-        "requests": not values.requests,
-        "review": values.review is None,
+        "active": not values.active and "active" not in values.unreadable,
+        "requests": not values.requests and "requests" not in values.unreadable,
+        "review": values.review is None and "review" not in values.unreadable,
     }
     if any(missing.values()):
         from_text = read_text_tables(
@@ -126,17 +134,54 @@ def _normative_hints(overview: str) -> set[int]:
 
 def _to_cells(record: ReportRecord, values: TableValues, official: Layouts, template: str, layout: str) -> None:
     for item, measures in official.item_measures(template):
-        if not any((item.key, m) in values.active for m in measures):
+        found = any((item.key, m) in values.active for m in measures)
+        if not found:
             record.note("parse.missing_row", "warning", f"row {item.key} ({item.label}) not found", "active")
         for measure in measures:
-            record.active_disclosure.append(ActiveCell(item.key, measure, values.active.get((item.key, measure))))
+            record.active_disclosure.append(
+                ActiveCell(item.key, measure, values.active.get((item.key, measure)), unread=not found))
     applicants = official.applicant_keys
     for row in official.request_rows_for(layout):
+        found = row.key in values.requests
         row_values = values.requests.get(row.key, [None] * REQUEST_COLUMNS)
-        if row.key not in values.requests and values.requests:
+        if not found and values.requests:
             record.note("parse.missing_row", "warning", f"row {row.key} ({row.label}) not found", "requests")
-        record.requests.extend(RequestCell(row.key, a, v) for a, v in zip(applicants, row_values, strict=True))
+        record.requests.extend(RequestCell(row.key, a, v, unread=not found)
+                               for a, v in zip(applicants, row_values, strict=True))
     review = values.review or [None] * REVIEW_CELLS
     record.review_litigation = [
-        ReviewCell(p, r, v) for (p, r), v in zip(official.review_cells(), review, strict=True)
+        ReviewCell(p, r, v, unread=values.review is None)
+        for (p, r), v in zip(official.review_cells(), review, strict=True)
     ]
+    _mark_unreadable_runs(record, values)
+    _note_unread_tables(record)
+
+
+def _mark_unreadable_runs(record: ReportRecord, values: TableValues) -> None:
+    """Cells of a run the parser saw printed but could not read are unread, not blank."""
+    cells_by_section = {"active": record.active_disclosure, "requests": record.requests,
+                        "review": record.review_litigation}
+    for finding in values.findings:
+        if finding.rule not in UNREAD_RULES or not UNREAD_MESSAGE.search(finding.message):
+            continue  # the parser chose a reading: the cells it gave are filled
+        match = UNREAD_KEY.match(finding.message)
+        for cell in cells_by_section.get(finding.section, []):
+            key = getattr(cell, {"active": "item", "requests": "row", "review": "proceeding"}[finding.section])
+            if cell.value is None and (match is None or match.group(1) == key):
+                cell.unread = True
+
+
+def _note_unread_tables(record: ReportRecord) -> None:
+    """A reading failure is the workbench's own finding, worded as such, never the agency's."""
+    tables = {"active": ("表二", record.active_disclosure), "requests": ("表三", record.requests),
+              "review": ("表四", record.review_litigation)}
+    for section, (name, cells) in tables.items():
+        unread = sum(c.unread for c in cells)
+        if not unread:
+            continue
+        if unread == len(cells):
+            message = f"本工具未能读取{name}（{record.source.path}）：{len(cells)}格均未读出，不作为空白处理，请人工核对原文"
+        else:
+            message = (f"本工具未能读取{name}的{unread}/{len(cells)}格（{record.source.path}），"
+                       "这些格不作为空白处理，请人工核对原文")
+        record.note(f"read.{section}_unread", "warning", message, section)

@@ -9,6 +9,7 @@ merged differently from the official template all read the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from workbench.parse.numbers import Number, parse_cell
@@ -17,6 +18,13 @@ from workbench.templates import Layouts, RequestRow
 
 REQUEST_COLUMNS = 7
 REVIEW_CELLS = 15
+
+# Parser findings that mean "printed, but could not be read": the cells they leave
+# empty are unread, not blank. The key (item, row or proceeding) leads the message;
+# a message without one covers the whole section.
+UNREAD_RULES = frozenset({"parse.ambiguous_split", "parse.unreadable_run"})
+UNREAD_MESSAGE = re.compile(r"left blank|cannot be read")
+UNREAD_KEY = re.compile(r"^(?:row )?([a-z_]+):")
 
 
 @dataclass
@@ -35,6 +43,9 @@ class TableValues:
     requests: dict[str, list[Number | None]] = field(default_factory=dict)
     review: list[Number | None] | None = None
     findings: list[Finding] = field(default_factory=list)
+    # Sections with a row the grid prints under a template label but with text where its
+    # numbers belong (a stamp, 见附件): printed, so not to be read again from the text.
+    unreadable: set[str] = field(default_factory=set)
 
     def note(self, rule: str, severity: str, message: str, section: str) -> None:
         self.findings.append(Finding(rule, severity, message, section))
@@ -72,6 +83,7 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
         for cells in table.origin_rows():
             row = _split_row(cells)
             if row is None:
+                _note_unreadable_row(found, cells, request_rows, items)
                 continue
             if row.label:
                 matched = _match_request_row(row.label, request_rows, next_request)
@@ -89,6 +101,23 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
     if found.review is None:
         found.review = _review_by_proceeding(tables, layouts)
     return found
+
+
+def _note_unreadable_row(found: TableValues, cells: list[str], request_rows: tuple[RequestRow, ...],
+                         items: list) -> None:
+    """A row whose first cell is a template label and whose other cells hold text, not numbers."""
+    if len(cells) < 2 or not all(c.strip() for c in cells[1:]):
+        return
+    label = cells[0]
+    if any(r.matches(label) for r in request_rows):
+        section, key = "requests", next(r.key for r in request_rows if r.matches(label))
+    elif any(i.matches(label) for i, _ in items):
+        section, key = "active", next(i.key for i, _ in items if i.matches(label))
+    else:
+        return
+    found.unreadable.add(section)
+    found.note("parse.unreadable_run", "warning",
+               f"{key}: the grid prints '{' '.join(cells[1:])[:40]}' where numbers belong; cannot be read", section)
 
 
 def _match_request_row(label: str, rows: tuple[RequestRow, ...], start: int) -> tuple[int, RequestRow] | None:

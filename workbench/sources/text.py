@@ -2,8 +2,10 @@
 
 Crawler files start with a header of ``key: value`` lines (标题, 发布时间, 发布机构 …)
 ended by a ``==== 正文 ====`` rule; the header goes into ``Document.meta``.
-The body stays as paragraphs, one per line: tables in such text are not grids
-(cells are run together), so the parse stage reads them from the text.
+The body becomes paragraphs, one per line, and table grids wherever the text
+still carries cell boundaries (Markdown pipe rows, tabs, embedded ``<table>``
+markup: see ``text_grids``). Tables whose cells were run together stay text,
+and the parse stage reads them from the text.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from workbench.sources.document import Document, Paragraph
+from workbench.sources import html
+from workbench.sources.document import Document, SourceError, Table
 from workbench.sources.encoding import decode
+from workbench.sources.text_grids import text_blocks
 
 _HEADER_LINE = re.compile(r"^\s*([^\s:：]{1,12})\s*[:：]\s*(.*)$")
 _BODY_RULE = re.compile(r"^=+\s*正文\s*=+\s*$")
@@ -34,6 +38,14 @@ def read(path: Path, data: bytes) -> Document:
             meta[HEADER_KEYS[match.group(1)]] = match.group(2).strip()
     if "page_date" in meta and (date := _DATE.search(meta["page_date"])):
         meta["page_date"] = f"{date[1]}-{int(date[2]):02d}-{int(date[3]):02d}"
-    blocks = [Paragraph(line.strip()) for line in lines[body_start:]
-              if line.strip() and not _PAGE_NUMBER.match(line)]
+    blocks = text_blocks(lines[body_start:], html_tables=lambda markup: _html_tables(path, markup),
+                         keep=lambda line: not _PAGE_NUMBER.match(line))
     return Document(path=path, format="txt", blocks=blocks, meta=meta)
+
+
+def _html_tables(path: Path, markup: str) -> list[Table]:
+    """The grids of a ``<table>`` kept in text, read by the HTML reader (spans and all)."""
+    try:
+        return html.read(path, f"<html><body>{markup}</body></html>".encode()).tables
+    except SourceError:
+        return []

@@ -43,6 +43,9 @@ class RequestRow(Label):
 @dataclass(frozen=True)
 class Section(Label):
     ordinal: str = ""
+    # Sub-headings that open the section when the report prints no heading of its own
+    # (（一）存在的主要问题 / （二）改进措施 with no 五、 above them).
+    opened_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def layouts() -> Layouts:
         proceedings=tuple(Label(p["key"], p["label"]) for p in rl["proceedings"]),
         results=tuple(Label(r["key"], r["label"]) for r in rl["results"]),
         sections=tuple(
-            Section(s["key"], s["label"], _patterns(s), s["ordinal"]) for s in raw["sections"]
+            Section(s["key"], s["label"], _patterns(s), s["ordinal"], tuple(s.get("opened_by", ())))
+            for s in raw["sections"]
         ),
     )
