@@ -94,15 +94,17 @@ def summary_line(path: Path, record: ReportRecord, totals: dict[str, int]) -> st
     totals["failed"] += len(failed)
     # What the parser had to decide, then what a reviewer would flag (the checks stage;
     # rules needing last year's report run at ingest, where that report is known).
-    warnings = [f for f in record.findings if f.severity != "info"]
+    # The workbench's own reading notes (read.*) first: they say what could not be read.
+    warnings = sorted((f for f in record.findings if f.severity != "info"), key=lambda f: not f.rule.startswith("read."))
     warnings += [f for f in check_report(record) if f.severity != "info" and not f.rule.startswith(
         ("requests.", "review."))]  # identities are summarised on the line above
     lines = [
         f"{path}",
         f"  {record.agency or '(agency not found)'} · {record.year or '?'} · template {record.template or '?'}"
         f" · published {record.published_on or '?'} · {record.source.format}",
-        f"  cells filled {record.filled_cells()}/{cells} · identities {passed} passed, {len(failed)} failed"
-        f", {len(results) - passed - len(failed)} untestable (blank cells)"
+        f"  cells filled {record.filled_cells()}/{cells}, unread {record.unread_cells()}"
+        f" · identities {passed} passed, {len(failed)} failed"
+        f", {len(results) - passed - len(failed)} untestable (blank or unread cells)"
         f" · submitted_info {len(record.submitted_info)} · problems {len(record.problems)}"
         f" · improvements {len(record.improvements)}",
     ]

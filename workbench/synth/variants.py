@@ -76,8 +76,12 @@ def tab_separated(source: Source) -> str:
 
 
 def html_tables_in_text(source: Source) -> str:
-    paragraphs = [str(c) for kind, c in source.pieces if kind == "p"]
-    return "\n".join([source.title, *paragraphs, *source.tables_markup])
+    """Crawler text that kept each table's markup where the table stands."""
+    markup = iter(source.tables_markup)
+    lines = [source.title]
+    for kind, content in source.pieces:
+        lines.append(str(content) if kind == "p" else next(markup, ""))
+    return "\n".join(lines)
 
 
 def _chunks(text: str) -> tuple[list[str], list[list[str]]]:
