@@ -64,3 +64,29 @@ def late(ctx: Context) -> Iterator[CheckFinding]:
             f"发布日期{published.isoformat()}晚于法定期限{due.isoformat()}"
             f"（{_KIND_NAMES[ctx.agency_kind]}：次年{due.month}月{due.day}日前），逾期{days}天",
             expected=f"≤ {due.isoformat()}", actual=published.isoformat())
+
+
+@check("timeliness.year_vs_date")
+def year_vs_date(ctx: Context) -> Iterator[CheckFinding]:
+    """One finding at most: the date contradicts the year, or else the year is in the future."""
+    record = ctx.record
+    if record.year is None:
+        return
+    published = _published(record.published_on)
+    if published is not None and published <= date(record.year, 12, 31):
+        yield ctx.finding(
+            f"报告年度{record.year}年与发布日期{published.isoformat()}不符：年度报告应在次年发布"
+            "（年度或日期可能识别有误，请核对原文）",
+            expected=f"> {record.year}-12-31", actual=published.isoformat())
+        return
+    latest = today().year + int(ctx.rule.params.get("years_ahead", 1))
+    if record.year > latest:
+        yield ctx.finding(
+            f"报告年度{record.year}年晚于当前年份{today().year}年，该年度的报告尚不可能发布"
+            "（年度可能识别有误，请核对原文）",
+            expected=f"≤ {latest}", actual=record.year)
+
+
+def today() -> date:
+    """The current date (a function, so tests can pin it)."""
+    return date.today()

@@ -49,6 +49,7 @@ RULE_SHORT = {
     "template.year_mismatch": "模板与年度不符",
     "timeliness.late": "逾期发布",
     "timeliness.no_date": "未注明发布日期",
+    "timeliness.year_vs_date": "年度与发布日期不符",
     "chain.carry_over": "上年结转与上年报告不符",
     "stock.normative_documents": "规范性文件存量不衔接",
     "prose.requests_received": "正文新收申请数与表三不符",

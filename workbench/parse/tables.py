@@ -22,7 +22,7 @@ REVIEW_CELLS = 15
 # Parser findings that mean "printed, but could not be read": the cells they leave
 # empty are unread, not blank. The key (item, row or proceeding) leads the message;
 # a message without one covers the whole section.
-UNREAD_RULES = frozenset({"parse.ambiguous_split", "parse.unreadable_run"})
+UNREAD_RULES = frozenset({"parse.ambiguous_split", "parse.unreadable_run", "parse.duplicate_row"})
 UNREAD_MESSAGE = re.compile(r"left blank|cannot be read")
 UNREAD_KEY = re.compile(r"^(?:row )?([a-z_]+):")
 
@@ -79,6 +79,9 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
     request_rows = layouts.request_rows_for(layout)
     items = layouts.item_measures(template)
     next_request = 0
+    # Every printing of a row or item, in order: a label printed twice with different
+    # numbers leaves its cells blank (and unread) rather than picking one of them.
+    printed: dict[tuple[str, str], list[list[Number | None]]] = {}
     for table in tables:
         for cells in table.origin_rows():
             row = _split_row(cells)
@@ -89,15 +92,23 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
                 matched = _match_request_row(row.label, request_rows, next_request)
                 if matched is not None and len(row.values) >= REQUEST_COLUMNS:
                     index, request_row = matched
-                    found.requests[request_row.key] = row.values[-REQUEST_COLUMNS:]
+                    values = row.values[-REQUEST_COLUMNS:]
+                    printed.setdefault(("requests", request_row.key), []).append(values)
+                    found.requests.setdefault(request_row.key, values)
                     next_request = index + 1
                     continue
                 item = next(((i, m) for i, m in items if i.matches(row.label)), None)
                 if item is not None and item[0].key not in {k for k, _ in found.active}:
                     _store_item(found, item[0].key, item[1], row)
+                    printed[("active", item[0].key)] = [[found.active[(item[0].key, m)] for m in item[1]]]
+                    continue
+                if item is not None and len(row.values) < REQUEST_COLUMNS:
+                    # The same item again (not a table 三/四 row that happens to match its words).
+                    printed[("active", item[0].key)].append(_item_values(item[1], row))
                     continue
             if len(row.values) >= REVIEW_CELLS and found.review is None:
                 found.review = row.values[-REVIEW_CELLS:]
+    _blank_duplicates(found, printed, {i.key: m for i, m in items})
     if found.review is None:
         found.review = _review_by_proceeding(tables, layouts)
     return found
@@ -134,6 +145,36 @@ def _match_request_row(label: str, rows: tuple[RequestRow, ...], start: int) -> 
         if rows[index].matches(label):
             return index, rows[index]
     return None
+
+
+def _item_values(measures: tuple[str, ...], row: _Row) -> list[Number | None]:
+    """The row's values for the item's measures, as _store_item reads them (short rows padded)."""
+    values = row.values[-len(measures) :]
+    return [None] * (len(measures) - len(values)) + values
+
+
+def _blank_duplicates(found: TableValues, printed: dict[tuple[str, str], list[list[Number | None]]],
+                      measures: dict[str, tuple[str, ...]]) -> None:
+    """A row or item printed more than once with different numbers: neither printing is certain."""
+    for (section, key), readings in printed.items():
+        distinct = list(dict.fromkeys(tuple(r) for r in readings))
+        if len(distinct) < 2:
+            continue
+        shown = " / ".join(", ".join(_shown(v) for v in r) for r in distinct)
+        times = "twice" if len(readings) == 2 else f"{len(readings)} times"
+        if section == "requests":
+            found.requests[key] = [None] * REQUEST_COLUMNS
+        else:
+            for measure in measures[key]:
+                found.active[(key, measure)] = None
+        found.note("parse.duplicate_row", "warning",
+                   f"{key}: printed {times} with different numbers ({shown}); left blank", section)
+
+
+def _shown(value: Number | None) -> str:
+    if value is None:
+        return "blank"
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _store_item(found: TableValues, item: str, measures: tuple[str, ...], row: _Row) -> None:
