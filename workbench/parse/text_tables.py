@@ -39,6 +39,10 @@ _IN_10K = "万元"
 _TEN_THOUSAND = re.compile(r"\s*万元")
 _MAX_COMBINATIONS = 200_000
 _MAX_READINGS = 5_000  # beyond this a run that breaks its identity is left blank
+_BLANK_MARK = re.compile(r"^\s*(?:[—–/／\-]+|无)(?![\u4e00-\u9fff\d])")  # right after the label, alone
+_SILENT = "\x00"  # a label followed by no number and no blank mark: unread, not blank
+_STRAY = "\x00stray"  # key in a runs dict: some number stands outside every row's run
+_SILENT_NOTE = "no number printed after the label (the numbers may stand apart from the labels)"
 
 
 class _Text:
@@ -104,15 +108,33 @@ def _runs(text: _Text, hits: list[_Hit], labels: dict[str, Label]) -> dict[str, 
         first = next((m for m in _NUMBER_TOKEN.finditer(region)
                       if not (len(m.group()) <= 2 and _is_ordinal_end(region, m.end()))), None)
         if first is None:
-            runs[hit.key] = ""
+            # Nothing printed after the label: blank, unless the table turns out to print
+            # its numbers apart from its labels (see _settle_silent). A blank mark (— / 无)
+            # after the label is a blank either way.
+            after = text.spaced[text.spaced_at(hit.end) : end] if hit.end < len(text.labels) else ""
+            runs[hit.key] = "" if _BLANK_MARK.match(after) else _SILENT
             continue
         run = _RUN_CHARS.match(region, first.start()).group()  # type: ignore[union-attr]
         after = region[first.start() + len(run) :]
         next_label = labels[hits[index + 1].key].label if index + 1 < len(hits) else ""
         runs[hit.key] = _drop_next_ordinal(run, after, next_label)
+        if any(not (len(m.group()) <= 2 and _is_ordinal_end(after, m.end())) for m in _NUMBER_TOKEN.finditer(after)):
+            runs[_STRAY] = ""  # a number after the row's run, before the next label: numbers stand apart
         if _TEN_THOUSAND.match(after):
             runs[hit.key] += _IN_10K  # the run's last cell is printed in 万元 (采购总金额 840.14万元)
     return runs
+
+
+def _settle_silent(runs: dict[str, str], cells: dict[str, int]) -> dict[str, str]:
+    """Silent rows (a label and no number) are blank in a table that prints each row's
+    numbers after its label. Where some row's run holds more numbers than the row has
+    cells, or a number stands after a run before the next label, the text prints numbers
+    apart from their labels (pdftotext's reading order): a silent row's numbers may be
+    among them, so it stays unread."""
+    stray = runs.pop(_STRAY, None) is not None
+    if stray or any(len(run_tokens(run)) > cells[key] for key, run in runs.items() if run not in ("", _SILENT)):
+        return runs
+    return {key: "" if run == _SILENT else run for key, run in runs.items()}
 
 
 def _unit(run: str) -> tuple[str, bool]:
@@ -168,8 +190,14 @@ def _read_active(found: TableValues, text: str, layouts: Layouts, template: str,
     spaced = _Text(text)
     hits = _find_labels(spaced, [i for i, _ in items])
     runs = _runs(spaced, hits, {i.key: i for i, _ in items})
+    runs = _settle_silent(runs, {i.key: len(m) for i, m in items})
     for item, measures in items:
         if item.key not in runs:
+            continue
+        if runs[item.key] == _SILENT:
+            found.note("parse.unreadable_run", "warning", f"{item.key}: {_SILENT_NOTE}; left blank", "active")
+            for measure in measures:
+                found.active[(item.key, measure)] = None
             continue
         run, in_10k = _unit(runs[item.key])
         if not run.strip():
@@ -222,12 +250,17 @@ def _read_requests(found: TableValues, text: str, layouts: Layouts, layout: str)
     spaced = _Text(text)
     hits = _find_labels(spaced, rows)
     runs = _runs(spaced, hits, {r.key: r for r in rows})
+    runs = _settle_silent(runs, dict.fromkeys((r.key for r in rows), REQUEST_COLUMNS))
     options: dict[str, list[list[Number | None]]] = {}
     for row in rows:
         if row.key not in runs:
             found.note("parse.missing_row", "warning", f"row {row.key} ({row.label}) not found", "requests")
             continue
         run = runs[row.key]
+        if run == _SILENT:
+            found.note("parse.unreadable_run", "warning", f"row {row.key}: {_SILENT_NOTE}; left blank", "requests")
+            options[row.key] = [[None] * REQUEST_COLUMNS]
+            continue
         if not run.strip():
             options[row.key] = [[None] * REQUEST_COLUMNS]
             continue
