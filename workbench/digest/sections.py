@@ -515,6 +515,18 @@ class Digest:
     def blank_tables(self) -> Fragment:
         return Fragment(self._finding_table(("tables.blank",), "没有表格空白未填的报告。", ("error", "warning")))
 
+    def read_coverage(self) -> Fragment:
+        """What the workbench could read this year: its own failures, apart from the agencies'."""
+        frame = self.q("read_coverage", year=self.year, agency=self.agency, region=self.region)
+        counts = {k: frame.filter(pl.col("coverage") == k).height for k in ("fully_read", "partly_read", "not_read")}
+        summary = (f"{self.year}年共{frame.height}份报告：表格全部读取{counts['fully_read']}份，部分读取"
+                   f"{counts['partly_read']}份，表格均未读取{counts['not_read']}份。未能读取的格不作为空白，"
+                   "也不用于任何针对机关的检查；请人工核对原文。")
+        unread = frame.filter(pl.col("unread_cells") > 0)
+        return Fragment(H.note(summary) + H.table(
+            unread, {"agency": "机关", "source_path": "文件", "source_format": "格式", "unread_cells": "未能读取的格数",
+                     "cells": "表格格数"}, empty="所有报告的表格均已读取。", limit=60))
+
     def late_reports(self) -> Fragment:
         frame = self.in_scope(self.q("late_reports", year=self.year))
         return Fragment(H.table(frame, {"agency": "机关", "published_on": "发布日期", "deadline": "应发布日期",
