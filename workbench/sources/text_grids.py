@@ -92,20 +92,13 @@ def text_blocks(lines: Iterable[str], html_tables: HtmlTables | None = None,
             continue  # a blank line between pipe rows does not end the table: converters add them
         if not keep(line):
             continue
-        cells = pipe_cells(line)
+        row_kind, cells = _row(line)
         if cells is not None:
-            if kind not in ("", "pipe"):
-                close()
-            kind = "pipe"
+            if kind not in ("", row_kind):
+                close()  # pipe rows then tab rows: two tables
+            kind = row_kind
             if not is_separator(cells):
                 rows.append(cells)
-            continue
-        cells = tab_cells(line)
-        if cells is not None:
-            if kind not in ("", "tab"):
-                close()
-            kind = "tab"
-            rows.append(cells)
             continue
         close()
         text = clean_paragraph(line)
@@ -115,6 +108,11 @@ def text_blocks(lines: Iterable[str], html_tables: HtmlTables | None = None,
     if html:
         blocks.extend(_html_or_text(html, html_tables))
     return blocks
+
+
+def _row(line: str) -> tuple[str, list[str] | None]:
+    cells = pipe_cells(line)
+    return ("pipe", cells) if cells is not None else ("tab", tab_cells(line))
 
 
 def _html_or_text(lines: list[str], html_tables: HtmlTables | None) -> list[Block]:
