@@ -172,7 +172,8 @@ def ingest(
     wait: Annotated[float, typer.Option(help="Seconds to wait if another ingest holds the database.")] = 0.0,
     retry_failed: Annotated[bool, typer.Option(help="Parse files that failed before again.")] = False,
     reparse: Annotated[bool, typer.Option(help="Parse every file again (after a parser upgrade).")] = False,
-    narrative: Annotated[bool, typer.Option(help="Re-run the section 五 comparison after loading.")] = True,
+    narrative: Annotated[bool, typer.Option(help="Re-run the section 五 comparison after loading (and finish "
+                                                "one an interrupted run left undone).")] = True,
     engine: Annotated[str, typer.Option(help="local (process pool) or dask (a cluster; see docs/scale.md).")]
     = "local",
     scheduler: Annotated[str | None, typer.Option(help="With --engine dask: the scheduler address "
@@ -306,6 +307,7 @@ def narrative(
     from workbench.narrative.summary import narrative_summary
     from workbench.narrative.taxonomy import TaxonomyError, load_taxonomy
     from workbench.store import connect
+    from workbench.store.connect import marked_stale
 
     try:
         if refresh or taxonomy:
@@ -314,6 +316,9 @@ def narrative(
                  f"{counts.narrative_tags} tags, {counts.narrative_matches} item matches, "
                  f"{counts.section_similarity} section scores, {counts.repeated_problems} repeated problems")
         with connect(db) as con:
+            if marked_stale(con):
+                _err("note: 叙述比较尚未更新完成 — the section 五 tables are behind the loaded reports (a refresh was"
+                     " interrupted or not run); `workbench narrative --refresh` or the next ingest brings them up to date")
             _out(narrative_summary(con, year=year, agency=agency, limit=limit))
     except (TaxonomyError, *_known_errors()) as exc:
         _err(f"workbench narrative: {exc}")

@@ -42,7 +42,7 @@ def first_run(data: Path = Path("data"), db: Path = Path("data/workbench.duckdb"
     loaded = ingest_and_compare([data / "real", bundle.directory], db, workers=workers,
                                 registry=data / "agencies.csv")
     say("ingest: " + loaded.summary())
-    if loaded.swapped:
+    if loaded.narrative == "refreshed":
         say("narrative: section 五 tagged and compared")
     digest = run_digest(db, "latest", out, docx=docx)
     say(digest.summary())

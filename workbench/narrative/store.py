@@ -56,7 +56,15 @@ from workbench.narrative.similarity import (
 from workbench.narrative.tagging import Tagger
 from workbench.narrative.taxonomy import Taxonomy, default_taxonomy
 from workbench.store import IngestResult, ingest
-from workbench.store.connect import write
+from workbench.store.connect import (
+    NARRATIVE_STALE,
+    kill_point,
+    narrative_stale,
+    remove_stale_temps,
+    snapshot,
+    write,
+    writer_lock,
+)
 
 S = TypeVar("S")
 
@@ -148,12 +156,38 @@ def load_sections(con: duckdb.DuckDBPyConnection, where: str = "true", **params:
 
 def ingest_and_compare(paths: Sequence[str | Path], db: str | Path, *, narrative: bool = True,
                        wait: float = 0.0, **options: Any) -> IngestResult:
-    """:func:`workbench.store.ingest`, then :func:`refresh_db` when the store changed (and
-    ``narrative``): what ``workbench ingest`` and the first run do. ``options`` go to ingest."""
+    """:func:`workbench.store.ingest`, then the narrative refresh when the store's section 五
+    tables are behind its cells (and ``narrative``): what ``workbench ingest`` and the first run
+    do. ``options`` go to ingest.
+
+    Behind means meta ``narrative_stale`` is set: by this run's swap, or by an earlier run killed
+    between its swap and the refresh's — which this run then finishes, even when no file changed
+    (``result.narrative`` says which)."""
     result = ingest(paths, db, wait=wait, **options)
-    if narrative and result.swapped:
-        refresh_db(db, wait=wait)
+    if not result.files:
+        return result
+    if result.swapped:
+        kill_point("ingest-swapped")
+    if narrative:
+        if refresh_if_stale(db, wait=wait) is not None:
+            result.narrative = "refreshed" if result.swapped else "resumed"
+    elif narrative_stale(db):
+        result.narrative = "stale"
     return result
+
+
+def refresh_if_stale(db: str | Path, taxonomy: Taxonomy | None = None,
+                     config: SimilarityConfig | None = None, wait: float = 0.0) -> RefreshCounts | None:
+    """:func:`refresh_db` if the store's meta says its narrative tables are behind its cells
+    (None when they are not: the database is not copied or touched). The flag is read under the
+    writer lock, so of two runs finishing the same interrupted refresh only the first does it."""
+    path = Path(db)
+    with writer_lock(path, wait):
+        if not narrative_stale(path):
+            return None
+        remove_stale_temps(path)
+        with snapshot(path) as con:
+            return refresh(con, taxonomy, config)
 
 
 def refresh_db(db: str | Path, taxonomy: Taxonomy | None = None,
@@ -190,6 +224,9 @@ def refresh(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy | None = None,
             _within_agencies(con, batch, item_common, section_common, config)
         for year in _column(con, "SELECT DISTINCT year FROM reports WHERE is_current ORDER BY 1"):
             _across_agencies(con, year, item_common, section_common, config)
+        if "meta" in tables(con):  # caught up with the cells (published with these tables)
+            con.execute("DELETE FROM meta WHERE key = ?", [NARRATIVE_STALE])
+        kill_point("narrative")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -26,6 +26,7 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,13 @@ class StoreError(Exception):
 class StoreBusyError(StoreError):
     """Another ingest holds the writer lock."""
 
+
+# meta key set by the writer that publishes new cells (ingest), deleted by the narrative refresh
+# in the snapshot that publishes its tables: while it is there, the section 五 comparison does
+# not describe the cells (its refresh was killed, or not run yet) and the next ingest finishes it.
+NARRATIVE_STALE = "narrative_stale"
+# Test hook: a process with this variable set to a stage name SIGKILLs itself there (see kill_point).
+KILL_AT_ENV = "WORKBENCH_KILL_AT"
 
 WRITER_MEMORY = "512MB"  # DuckDB's memory limit for a writer's connection
 DUCKDB_MAGIC = (8, b"DUCK")  # every DuckDB database file has these bytes at this offset
@@ -69,6 +77,37 @@ def connect(db: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         raise StoreError(_open_error(path, exc)) from None
+
+
+def narrative_stale(db: str | Path) -> bool:
+    """Whether ``db`` holds cells the section 五 comparison has not caught up with (see NARRATIVE_STALE)."""
+    path = Path(db)
+    if not path.exists():
+        return False
+    with contextlib.closing(duckdb.connect(str(path), read_only=True)) as con:
+        return marked_stale(con)
+
+
+def marked_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """:func:`narrative_stale` on an open connection. A store with reports and no narrative tables
+    counts too: one whose refresh was killed before writers set the flag (or never run)."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not {"meta", "reports"} <= names:
+        return False
+    flagged = con.execute("SELECT count(*) FROM meta WHERE key = ?", [NARRATIVE_STALE]).fetchone()
+    if flagged and flagged[0]:
+        return True
+    if "narrative_tags" in names:
+        return False
+    reports = con.execute("SELECT count(*) FROM reports").fetchone()
+    return bool(reports and reports[0])
+
+
+def kill_point(stage: str) -> None:
+    """Test hook only: SIGKILL this process at ``stage`` when env WORKBENCH_KILL_AT names it, so a
+    test can stop a writer at an exact point (tests/test_narrative_stale.py). Does nothing otherwise."""
+    if os.environ.get(KILL_AT_ENV) == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def check_header(path: Path) -> None:

@@ -25,7 +25,10 @@ How a run goes:
    agency's current report for the year before; a report whose previous year changed
    later in the run (or in this run, when it was loaded before) is checked again.
 5. Agencies are reconciled (a shorter name that appeared later, an edited
-   ``data/agencies.csv``), the copy is checkpointed and swapped in atomically.
+   ``data/agencies.csv``), the copy is checkpointed and swapped in atomically, with meta
+   ``narrative_stale`` set: the section 五 tables are behind until a narrative refresh
+   publishes (``workbench.narrative.store.ingest_and_compare`` runs it, and finishes one a
+   kill interrupted even when no file changed).
 
 A file that fails is recorded in ``documents`` with its error and changes nothing
 else. A killed ingest leaves the old database as it was; run it again.
@@ -50,7 +53,13 @@ import polars as pl
 from workbench.sources import iter_report_files
 from workbench.store import revisions
 from workbench.store.agencies import Registry, canonical_key, checks_kind, derive
-from workbench.store.connect import DEFAULT_DB, remove_stale_temps, snapshot, writer_lock
+from workbench.store.connect import (
+    DEFAULT_DB,
+    NARRATIVE_STALE,
+    remove_stale_temps,
+    snapshot,
+    writer_lock,
+)
 from workbench.store.parquet import (
     Rows,
     outcome_from_rows,
@@ -110,14 +119,26 @@ class IngestResult:
     seconds: float = 0.0
     swapped: bool = False  # whether a new database snapshot was published
     checks: bool = True  # whether workbench.checks was available
+    # Set by workbench.narrative.store.ingest_and_compare: "refreshed" (after this run's cells),
+    # "resumed" (finished the refresh an earlier, killed run left undone), "stale" (still behind
+    # the cells: refresh not asked for).
+    narrative: str | None = None
 
     def summary(self) -> str:
         rate = self.files / self.seconds if self.seconds else 0.0
         text = (f"{self.files} file(s): {self.loaded} loaded ({self.revisions} new revision(s)), "
                 f"{self.unchanged} unchanged, {self.failed} failed; {self.findings} finding(s); "
                 f"{self.seconds:.1f} s ({rate:.1f} files/s) → {self.db}")
-        if not self.swapped:
+        if self.narrative == "resumed" and not self.swapped:
+            text += " (no new data)"
+        elif not self.swapped:
             text += " (database not changed)"
+        if self.narrative == "resumed":
+            text += ("\nnarrative: an earlier run stopped before its section 五 comparison was published;"
+                     " refreshed it now (叙述比较已补做完成)")
+        elif self.narrative == "stale":
+            text += ("\nnote: the section 五 comparison is behind the loaded reports (叙述比较尚未更新完成);"
+                     " run `workbench narrative --refresh`")
         if not self.checks:
             text += "\nnote: workbench.checks is not available, reports were loaded without checks"
         return text
@@ -567,9 +588,13 @@ class _Loader:
         insert_rows(self.con, "agency_names", sorted(self.names.items()))
 
     def finish(self) -> None:
-        self.con.execute("DELETE FROM meta WHERE key IN ('schema_version', 'registry_digest', 'last_ingest')")
-        self.con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('registry_digest', ?), ('last_ingest', ?)",
-                         [SCHEMA_VERSION, self.registry.digest, self.now.isoformat(sep=" ")])
+        # NARRATIVE_STALE goes out in the same snapshot as the new cells: the section 五 tables
+        # are behind them until a narrative refresh publishes (and deletes the key).
+        self.con.execute("DELETE FROM meta WHERE key IN ('schema_version', 'registry_digest', 'last_ingest', ?)",
+                         [NARRATIVE_STALE])
+        self.con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('registry_digest', ?), ('last_ingest', ?),"
+                         " (?, ?)", [SCHEMA_VERSION, self.registry.digest, self.now.isoformat(sep=" "),
+                                     NARRATIVE_STALE, self.now.isoformat(sep=" ")])
 
 
 def _longer(a: str | None, b: str | None) -> str | None:
