@@ -86,6 +86,15 @@ def test_ingest_check_query_narrative_export_as_a_user_runs_them(tmp_path: Path)
     # 2020 Pingtan's outcomes add up to 26 in the 自然人 column while its （七）总计 says 20.
     assert "requests.outcome_sum" in found.stdout and "平潭综合实验区" in found.stdout
 
+    # Filters say what they did: a year with no reports, a text matching several agencies, a bad severity.
+    none = workbench("check", "--db", db, "--year", "2031")
+    assert none.returncode == 0 and "没有2031年度的报告" in none.stderr and "2019" in none.stderr
+    several = workbench("check", "--db", db, "--agency", "区")
+    assert "匹配" in several.stderr and "洪泽区" in several.stderr and "平潭综合实验区" in several.stderr
+    bad = workbench("check", "--db", db, "--severity", "fatal")
+    assert bad.returncode == 2 and "error、warning、info" in bad.stderr
+    assert "本工具读取问题" in workbench("check", "--db", db).stdout  # the reading notes, apart
+
     outcomes = workbench("query", "request_outcomes_by_year", "-p", "year_from=2024", "--db", db, "--csv")
     assert outcomes.returncode == 0, outcomes.stderr
     header, *rows = outcomes.stdout.strip().splitlines()

@@ -229,9 +229,12 @@ def check(
     """
     from workbench.checks.output import format_findings_table
     from workbench.store import recheck_findings, stored_findings
+    from workbench.store.findings import scope_notes
 
     try:
         rows = (recheck_findings if rerun else stored_findings)(db, year, agency)
+        for note in scope_notes(db, year, agency):
+            _err(f"workbench check: {note}")
     except _known_errors() as exc:
         _err(f"workbench check: {exc}")
         raise typer.Exit(1) from None

@@ -74,3 +74,25 @@ def _kind(agency_id: str, kinds: dict[str, tuple[str | None, str | None]]) -> st
     if kind is None:
         return None
     return checks_kind(AgencyInfo(agency_id, level, kind, None, None, "store"))
+
+
+def scope_notes(db: str | Path = DEFAULT_DB, year: int | None = None, agency: str | None = None) -> list[str]:
+    """What a --year / --agency filter selects, in words, when it is not simply some reports:
+    a year with no reports (and the years there are), an agency text that matches nothing
+    or several agencies (named, so a supervisor sees which one a finding is about)."""
+    notes: list[str] = []
+    with connect(db) as con:
+        years = [y for (y,) in con.execute(
+            "SELECT DISTINCT year FROM current_reports WHERE year IS NOT NULL ORDER BY year").fetchall()]
+        if year is not None and year not in years:
+            notes.append(f"数据库中没有{year}年度的报告（已有年度：{'、'.join(map(str, years)) or '无'}）")
+        if agency:
+            names = [n for (n,) in con.execute(
+                "SELECT DISTINCT r.agency_id FROM current_reports r WHERE " + _FILTER + " ORDER BY 1",
+                _params(year, agency)).fetchall()]
+            if not names:
+                notes.append(f"没有名称包含“{agency}”的机关" + (f"的{year}年度报告" if year else "的报告"))
+            elif len(names) > 1:
+                shown = "、".join(names[:10]) + (f" 等{len(names)}个" if len(names) > 10 else "")
+                notes.append(f"“{agency}”匹配{len(names)}个机关：{shown}")
+    return notes
