@@ -405,7 +405,19 @@ class Digest:
         caption = (f"依申请公开办理结果，按结果类别堆叠。{self.year}年办理结果总计 "
                    f"{format_count(row.get('total_processed'))} 件，其中予以公开 {format_count(row.get('granted'))} 件。")
         chart = builders.request_outcomes_trend(self._outcomes(), subtitle=self.subtitle)
-        return self.chart("request_outcomes", chart, caption, key=True)
+        return self.chart("request_outcomes", chart, caption + self._basis(), key=True)
+
+    def _basis(self) -> str:
+        """How many reports stand behind each year of a trend, and how many were not fully read."""
+        if not hasattr(self, "_basis_text"):
+            frame = self.q("read_coverage", agency=self.agency, region=self.region).filter(pl.col("year") <= self.year)
+            per_year = (frame.group_by("year").agg(pl.len().alias("reports"),
+                                                   (pl.col("coverage") != "fully_read").sum().alias("partial"))
+                        .sort("year"))
+            parts = [f"{r['year']}年{r['reports']}份" + (f"（{r['partial']}份未能全部读取）" if r["partial"] else "")
+                     for r in per_year.to_dicts()]
+            self._basis_text = "各年依据的报告：" + "、".join(parts) + "。" if parts else ""
+        return self._basis_text
 
     def request_outcome_shares(self) -> Fragment:
         chart = builders.request_outcomes_trend(self._outcomes(), share=True, subtitle=self.subtitle)
@@ -420,7 +432,7 @@ class Digest:
         now = self.year_row(self.year) or {}
         caption = (f"行政复议和行政诉讼的结果（柱）与纠错率（折线）。{self.year}年行政复议纠错率 "
                    f"{H.percent(_ratio(now, 'review_corrected', 'review_concluded')) or '—'}。")
-        return self.chart("review_litigation", chart, caption, key=True)
+        return self.chart("review_litigation", chart, caption + self._basis(), key=True)
 
     # agencies ----------------------------------------------------------------------------
 
