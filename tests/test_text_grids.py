@@ -92,3 +92,27 @@ def test_unreadable_tables_are_the_workbenchs_finding_not_the_agencys(tmp_path: 
     assert not [f for f in findings if f.severity == "error" and f.rule.startswith(("tables.", "requests.", "review."))]
     assert record.to_dict()["requests"][0]["unread"] is True
     assert "unread" not in parse_file(REAL / HTML_REPORTS[-1]).to_dict()["requests"][0]
+
+
+def test_synth_variants_read_as_their_truth(tmp_path: Path) -> None:
+    """`workbench synth --variants`: every variant of generated HTML reports reads to its truth."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    result = CliRunner().invoke(app, ["synth", str(tmp_path), "--agencies", "2", "--years", "2020-2021",
+                                      "--formats", "html", "--breaks", "0", "--variants"])
+    assert result.exit_code == 0, result.output
+    documents = sorted(p for p in (tmp_path / "variants").iterdir() if not p.name.endswith(".json"))
+    assert len(documents) == 4 * len(VARIANTS)
+    tables = (("active_disclosure", "item", "measure"), ("requests", "row", "applicant"),
+              ("review_litigation", "proceeding", "result"))
+    for document in documents:
+        truth = json.loads(document.with_name(document.name.rsplit(".", 1)[0] + ".expected.json").read_text("utf-8"))
+        got = parse_file(document).to_dict()
+        for table, first, second in tables:
+            want = {(c[first], c[second]): c["value"] for c in truth[table]}
+            assert {(c[first], c[second]): c["value"] for c in got[table]} == want, (document.name, table)
+            assert not any(c.get("unread") for c in got[table]), document.name

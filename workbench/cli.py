@@ -126,8 +126,14 @@ def synth(
     formats: Annotated[str, typer.Option(help="Comma-separated formats.")] = "pdf,html,docx,txt",
     breaks: Annotated[float, typer.Option(help="Share of agency-years broken on purpose (listed in breaks.tsv).")]
     = 0.06,
+    variants: Annotated[bool, typer.Option(help="Also rewrite each HTML report into every text layout variant "
+                                                "(Markdown, tabs, renumbered headings …) under OUTDIR/variants.")]
+    = False,
 ) -> None:
-    """Generate synthetic annual reports (marked synthetic) with a ground-truth record beside each."""
+    """Generate synthetic annual reports (marked synthetic) with a ground-truth record beside each.
+
+    Example: workbench synth out/synth --agencies 3 --formats html --variants
+    """
     from workbench.synth import generate
 
     first, _, last = years.partition("-")
@@ -145,6 +151,13 @@ def synth(
     broken = len({r.document.name for r in reports if r.breaks})
     _out(f"wrote {len(reports)} synthetic reports (each with a .expected.json) to {outdir}; "
          f"{broken} broken on purpose (see breaks.tsv)")
+    if variants:
+        from workbench.synth.variants import write_variants_beside_truth
+
+        html = [(r.document, r.expected) for r in reports if r.document.suffix == ".html"]
+        written = write_variants_beside_truth(html, outdir / "variants")
+        _out(f"wrote {len(written)} layout variants of {len(html)} HTML reports (each with a .expected.json) "
+             f"to {outdir / 'variants'}" + ("" if html else "; add html to --formats to get any"))
 
 
 DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB database file.")]

@@ -140,3 +140,22 @@ def write_variants(source: Source, outdir: Path, stem: str) -> dict[str, Path]:
         path.write_text(build(source), "utf-8")
         written[name] = path
     return written
+
+
+def write_variants_beside_truth(reports: list[tuple[Path, Path]], outdir: Path) -> list[Path]:
+    """Every variant of each (HTML document, expected record), each with a copy of its truth.
+
+    The truth's ``source`` names the HTML it was made from; the cells, sections and prose are
+    what each variant must read to.
+    """
+    import json
+
+    written: list[Path] = []
+    for document, expected in reports:
+        truth = json.loads(expected.read_text("utf-8"))
+        title = f"{truth['agency']}{truth['year']}年政府信息公开工作年度报告"
+        for path in write_variants(source_from_html(document, title), outdir, document.stem).values():
+            path.with_name(path.name.rsplit(".", 1)[0] + ".expected.json").write_text(
+                json.dumps(truth, ensure_ascii=False, indent=1), "utf-8")
+            written.append(path)
+    return written
