@@ -161,18 +161,14 @@ def _patch_declared_size(data: bytes, name: str, size: int) -> bytes:
     """Rewrite the uncompressed size of ``name`` in its local and central headers."""
     out = bytearray(data)
     encoded = name.encode()
-    local = out.find(b"PK\x03\x04")
-    while local != -1:
-        name_len = struct.unpack_from("<H", out, local + 26)[0]
-        if out[local + 30:local + 30 + name_len] == encoded:
-            struct.pack_into("<I", out, local + 22, size)
-        local = out.find(b"PK\x03\x04", local + 4)
-    central = out.find(b"PK\x01\x02")
-    while central != -1:
-        name_len = struct.unpack_from("<H", out, central + 28)[0]
-        if out[central + 46:central + 46 + name_len] == encoded:
-            struct.pack_into("<I", out, central + 24, size)
-        central = out.find(b"PK\x01\x02", central + 4)
+    # (signature, offset of the name's length, offset of the name, offset of the size)
+    for signature, name_length_at, name_at, size_at in ((b"PK\x03\x04", 26, 30, 22), (b"PK\x01\x02", 28, 46, 24)):
+        header = out.find(signature)
+        while header != -1:
+            name_len = struct.unpack_from("<H", out, header + name_length_at)[0]
+            if out[header + name_at:header + name_at + name_len] == encoded:
+                struct.pack_into("<I", out, header + size_at, size)
+            header = out.find(signature, header + 4)
     return bytes(out)
 
 

@@ -227,6 +227,9 @@ def ingest(
         raise typer.Exit(1)
 
 
+SEVERITIES = ("error", "warning", "info")
+
+
 @app.command()
 def check(
     db: DbOption = Path("data/workbench.duckdb"),
@@ -244,6 +247,9 @@ def check(
     from workbench.store import recheck_findings, stored_findings
     from workbench.store.findings import scope_notes
 
+    if severity is not None and severity not in SEVERITIES:
+        _err(f"workbench check: 未知的 --severity {severity!r}，可选：{'、'.join(SEVERITIES)}")
+        raise typer.Exit(2)
     try:
         rows = (recheck_findings if rerun else stored_findings)(db, year, agency)
         for note in scope_notes(db, year, agency):
@@ -251,9 +257,6 @@ def check(
     except _known_errors() as exc:
         _err(f"workbench check: {exc}")
         raise typer.Exit(1) from None
-    if severity is not None and severity not in SEVERITIES:
-        _err(f"workbench check: 未知的 --severity {severity!r}，可选：{'、'.join(SEVERITIES)}")
-        raise typer.Exit(2)
     if severity:
         rows = [r for r in rows if r["severity"] == severity]
     # What the workbench could not read is its own problem, never the agency's: listed apart.
@@ -265,9 +268,6 @@ def check(
     counts = {s: sum(r["severity"] == s for r in agencies) for s in SEVERITIES}
     _out(f"\n{len(agencies)} finding(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
          + f"; {len(own)} reading note(s) of the workbench's own")
-
-
-SEVERITIES = ("error", "warning", "info")
 
 
 @app.command()

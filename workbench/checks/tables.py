@@ -20,8 +20,7 @@ from workbench.checks.grid import (
     sum_filled,
 )
 from workbench.checks.registry import CheckFinding, Context, check
-from workbench.parse.record import ReportRecord
-from workbench.parse.tables import UNREAD_KEY, UNREAD_MESSAGE, UNREAD_RULES
+from workbench.parse.tables import unread_keys
 
 # The names identity_results gives each identity: "<key>: <suffix>".
 _FLOW = "new + carried over = processed + carried forward"
@@ -101,7 +100,7 @@ def blank_tables(ctx: Context) -> Iterator[CheckFinding]:
             continue  # no table at all: the parser's parse.no_template / missing rows say so
         # A cell the workbench could not read is unknown, never blank (a store written before
         # cells carried ``unread`` still says so through the parser's findings).
-        unread_rows = _unread_keys(record, section, {key for key, _, _ in cells})
+        unread_rows = unread_keys(record.findings, section, {key for key, _, _ in cells})
         counted = [(key, value) for key, value, unread in cells if not unread and key not in unread_rows]
         if not counted:
             continue  # nothing read: the workbench's read.* finding says so, not the agency's
@@ -120,22 +119,6 @@ def blank_tables(ctx: Context) -> Iterator[CheckFinding]:
             f"{name} 有{len(blank)}/{len(cells)}格空白（空白≠0），涉及{len(keys)}行：{_row_names(section, keys)}{note}",
             expected=f"{len(counted)}格填数", actual=f"{len(counted) - len(blank)}格填数",
             severity=severities[section]["part"])
-
-
-def _unread_keys(record: ReportRecord, section: str, keys: set[str]) -> set[str]:
-    """Rows the parser saw printed but could not read; a finding without a row means all of them."""
-    unread: set[str] = set()
-    for finding in record.findings:
-        if finding.rule not in UNREAD_RULES or finding.section != section:
-            continue
-        if not UNREAD_MESSAGE.search(finding.message):
-            continue  # the parser chose a reading: the cells are filled
-        match = UNREAD_KEY.match(finding.message)
-        if match and match.group(1) in keys:
-            unread.add(match.group(1))
-        else:
-            return set(keys)
-    return unread
 
 
 def _row_names(section: str, keys: list[str], limit: int = 5) -> str:

@@ -18,11 +18,9 @@ from workbench.parse.sections import find_sections
 from workbench.parse.tables import (
     REQUEST_COLUMNS,
     REVIEW_CELLS,
-    UNREAD_KEY,
-    UNREAD_MESSAGE,
-    UNREAD_RULES,
     TableValues,
     read_grid_tables,
+    unread_keys,
 )
 from workbench.parse.text_tables import read_text_tables
 from workbench.sources import Document, SourceError, read_document
@@ -159,15 +157,12 @@ def _to_cells(record: ReportRecord, values: TableValues, official: Layouts, temp
 
 def _mark_unreadable_runs(record: ReportRecord, values: TableValues) -> None:
     """Cells of a run the parser saw printed but could not read are unread, not blank."""
-    cells_by_section = {"active": record.active_disclosure, "requests": record.requests,
-                        "review": record.review_litigation}
-    for finding in values.findings:
-        if finding.rule not in UNREAD_RULES or not UNREAD_MESSAGE.search(finding.message):
-            continue  # the parser chose a reading: the cells it gave are filled
-        match = UNREAD_KEY.match(finding.message)
-        for cell in cells_by_section.get(finding.section, []):
-            key = getattr(cell, {"active": "item", "requests": "row", "review": "proceeding"}[finding.section])
-            if cell.value is None and (match is None or match.group(1) == key):
+    tables = {"active": (record.active_disclosure, "item"), "requests": (record.requests, "row"),
+              "review": (record.review_litigation, "proceeding")}
+    for section, (cells, key) in tables.items():
+        unread = unread_keys(values.findings, section, {getattr(c, key) for c in cells})
+        for cell in cells:
+            if cell.value is None and getattr(cell, key) in unread:
                 cell.unread = True
 
 

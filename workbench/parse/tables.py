@@ -27,6 +27,23 @@ UNREAD_MESSAGE = re.compile(r"left blank|cannot be read")
 UNREAD_KEY = re.compile(r"^(?:row )?([a-z_]+):")
 
 
+def unread_keys(findings: list, section: str, keys: set[str]) -> set[str]:
+    """The keys (items, rows, proceedings) of ``section`` the parser's findings say it saw printed
+    but could not read; a finding that names no key of the section means all of them."""
+    unread: set[str] = set()
+    for finding in findings:
+        if finding.rule not in UNREAD_RULES or finding.section != section:
+            continue
+        if not UNREAD_MESSAGE.search(finding.message):
+            continue  # the parser chose a reading: the cells are filled
+        match = UNREAD_KEY.match(finding.message)
+        if match and match.group(1) in keys:
+            unread.add(match.group(1))
+        else:
+            return set(keys)
+    return unread
+
+
 @dataclass
 class Finding:
     rule: str
@@ -120,10 +137,12 @@ def _note_unreadable_row(found: TableValues, cells: list[str], request_rows: tup
     if len(cells) < 2 or not all(c.strip() for c in cells[1:]):
         return
     label = cells[0]
-    if any(r.matches(label) for r in request_rows):
-        section, key = "requests", next(r.key for r in request_rows if r.matches(label))
-    elif any(i.matches(label) for i, _ in items):
-        section, key = "active", next(i.key for i, _ in items if i.matches(label))
+    request_row = next((r for r in request_rows if r.matches(label)), None)
+    item = next((i for i, _ in items if i.matches(label)), None)
+    if request_row is not None:
+        section, key = "requests", request_row.key
+    elif item is not None:
+        section, key = "active", item.key
     else:
         return
     found.unreadable.add(section)

@@ -75,15 +75,11 @@ def text_blocks(lines: Iterable[str], html_tables: HtmlTables | None = None,
         rows, kind = [], ""
 
     for line in lines:
+        if html is None and html_tables is not None and _HTML_TABLE_START.search(line):
+            close()
+            html = []
         if html is not None:
             html.append(line)
-            if _HTML_TABLE_END.search(line):
-                blocks.extend(_html_or_text(html, html_tables))
-                html = None
-            continue
-        if html_tables is not None and _HTML_TABLE_START.search(line):
-            close()
-            html = [line]
             if _HTML_TABLE_END.search(line):
                 blocks.extend(_html_or_text(html, html_tables))
                 html = None
