@@ -84,7 +84,7 @@ def narrative_stale(db: str | Path) -> bool:
     path = Path(db)
     if not path.exists():
         return False
-    with contextlib.closing(duckdb.connect(str(path), read_only=True)) as con:
+    with contextlib.closing(connect(path)) as con:
         return marked_stale(con)
 
 
