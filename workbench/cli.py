@@ -265,9 +265,87 @@ def check(
     _out("机关报告问题（checks）:\n" + format_findings_table(agencies))
     if own:
         _out("\n本工具读取问题（parse / read.*，不是机关的问题，请人工核对原文）:\n" + format_findings_table(own))
-    counts = {s: sum(r["severity"] == s for r in agencies) for s in SEVERITIES}
-    _out(f"\n{len(agencies)} finding(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
+    dismissed = [r for r in agencies if r.get("review") == "dismissed"]
+    counted = [r for r in agencies if r.get("review") != "dismissed"]
+    counts = {s: sum(r["severity"] == s for r in counted) for s in SEVERITIES}
+    _out(f"\n{len(counted)} finding(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
+         + (f"; {len(dismissed)} dismissed on review (已排除，不计入)" if dismissed else "")
          + f"; {len(own)} reading note(s) of the workbench's own")
+
+
+review_app = typer.Typer(no_args_is_help=True, help="Confirm or dismiss findings, with who, when and why (复核).")
+app.add_typer(review_app, name="review")
+IdsArgument = Annotated[list[str], typer.Argument(help="Finding ids (as `workbench review list` shows them).")]
+NoteOption = Annotated[str | None, typer.Option(help="Why (required to dismiss).")]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who decides (default: $WORKBENCH_USER or the login).")]
+
+
+@review_app.command("list")
+def review_list(
+    db: DbOption = Path("data/workbench.duckdb"),
+    year: YearOption = None,
+    agency: AgencyOption = None,
+    state: Annotated[str | None, typer.Option(help="open, confirmed or dismissed.")] = None,
+) -> None:
+    """List the checks' findings on current reports with their id and review state.
+
+    Example: workbench review list --year 2024 --state open
+    """
+    from workbench.store.reviews import STATE_ZH, list_findings
+
+    try:
+        rows = list_findings(db, year, agency, state)
+    except _known_errors() as exc:
+        _err(f"workbench review: {exc}")
+        raise typer.Exit(1) from None
+    for row in rows:
+        note = f"（{row['reviewer']} {row['reviewed_at']:%Y-%m-%d}：{row['review_note']}）" if row["review"] else ""
+        _out(f"{row['finding_id']}  {row['agency_id']}  {row['year']}  {row['severity']:7}  "
+             f"{STATE_ZH[row['review']]}{note}  {row['rule']}  {row['message']}")
+    _out(f"{len(rows)} finding(s)")
+
+
+def _decide(decision: str, ids: list[str], db: Path, note: str | None, by: str | None) -> None:
+    from workbench.store.reviews import STATE_ZH, review_findings
+
+    try:
+        done = review_findings(db, ids, decision, note=note, reviewer=by)
+    except _known_errors() as exc:
+        _err(f"workbench review: {exc}")
+        raise typer.Exit(1) from None
+    for row in done:
+        _out(f"{row['finding_id']}  {row['agency_id']} {row['year']} {row['rule']} → {STATE_ZH[row['review']]}"
+             f"（{row['reviewer']}）")
+
+
+@review_app.command("confirm")
+def review_confirm(ids: IdsArgument, db: DbOption = Path("data/workbench.duckdb"), note: NoteOption = None,
+                   by: ByOption = None) -> None:
+    """Confirm findings: they go into 督办事项 and rectification lists whatever their severity.
+
+    Example: workbench review confirm 3fa2c1d0 --note "已与原文核对"
+    """
+    _decide("confirm", ids, db, note, by)
+
+
+@review_app.command("dismiss")
+def review_dismiss(ids: IdsArgument, db: DbOption = Path("data/workbench.duckdb"), note: NoteOption = None,
+                   by: ByOption = None) -> None:
+    """Dismiss findings (a note says why); they stay dismissed across re-ingests and re-checks.
+
+    Example: workbench review dismiss 3fa2c1d0 --note "机构改革，结转口径变化" --by 张三
+    """
+    _decide("dismiss", ids, db, note, by)
+
+
+@review_app.command("reopen")
+def review_reopen(ids: IdsArgument, db: DbOption = Path("data/workbench.duckdb"), note: NoteOption = None,
+                  by: ByOption = None) -> None:
+    """Take findings back to not reviewed.
+
+    Example: workbench review reopen 3fa2c1d0
+    """
+    _decide("reopen", ids, db, note, by)
 
 
 @app.command()

@@ -6,25 +6,29 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-COLUMNS = ("agency", "year", "rule", "severity", "message")
-_HEADERS = {"agency": "agency", "year": "year", "rule": "rule", "severity": "severity",
-            "message": "message"}
+COLUMNS = ("finding_id", "agency", "year", "rule", "severity", "review", "message")
+_HEADERS = {"finding_id": "id", "agency": "agency", "year": "year", "rule": "rule", "severity": "severity",
+            "review": "review", "message": "message"}
+_REVIEW_ZH = {"confirmed": "已确认", "dismissed": "已排除"}
 
 
 def format_findings_table(rows: Iterable[Any]) -> str:
-    """A plain-text table with columns agency, year, rule, severity, message.
+    """A plain-text table with columns id, agency, year, rule, severity, review, message.
 
     Each row is a mapping with those keys, an object with those attributes, or a
     tuple ``(agency, year, finding)`` where ``finding`` carries rule, severity and
     message (a CheckFinding). Columns are padded by display width, so Chinese text
     (two columns per character in a terminal) lines up; the message is last and
-    never cut.
+    never cut. The id and review columns appear only when some row has them (stored findings:
+    the id names the finding for ``workbench review``).
     """
     table = [[_text(v) for v in _fields(row)] for row in rows]
     if not table:
         return "no findings"
-    header = [_HEADERS[c] for c in COLUMNS]
-    widths = [max(_width(r[i]) for r in [header, *table]) for i in range(len(COLUMNS) - 1)]
+    shown = [i for i, c in enumerate(COLUMNS) if c not in ("finding_id", "review") or any(r[i] for r in table)]
+    table = [[r[i] for i in shown] for r in table]
+    header = [_HEADERS[COLUMNS[i]] for i in shown]
+    widths = [max(_width(r[i]) for r in [header, *table]) for i in range(len(shown) - 1)]
     lines = [_line(header, widths), _line(["-" * w for w in widths] + ["-" * 7], widths)]
     lines += [_line(r, widths) for r in table]
     return "\n".join(lines)
@@ -32,10 +36,11 @@ def format_findings_table(rows: Iterable[Any]) -> str:
 
 def _fields(row: Any) -> list[Any]:
     if isinstance(row, Mapping):
-        return [row.get(c) for c in COLUMNS]
+        return [_REVIEW_ZH.get(row.get(c), row.get(c)) if c == "review" else row.get(c) for c in COLUMNS]
     if isinstance(row, tuple) and len(row) == 3:
         agency, year, finding = row
-        return [agency, year, *(_get(finding, c) for c in COLUMNS[2:])]
+        given = {"agency": agency, "year": year}
+        return [given[c] if c in given else _get(finding, c) for c in COLUMNS]
     return [_get(row, c) for c in COLUMNS]
 
 

@@ -23,7 +23,7 @@ def carry_over(ctx: Context) -> Iterator[CheckFinding]:
         yield ctx.finding(
             f"表三 {applicant_label(applicant)}列：本年“上年结转”={show(carried_over)}，"
             f"{previous.year}年报告“结转下年度继续办理”={show(carried_forward)}",
-            expected=carried_forward, actual=carried_over)
+            expected=carried_forward, actual=carried_over, cells=(f"requests.carried_over.{applicant}",))
 
 
 def _measures(record: ReportRecord, item: str) -> dict[str, Number | None]:
@@ -50,4 +50,5 @@ def normative_documents(ctx: Context) -> Iterator[CheckFinding]:
         f" = {show(expected)}，本年现行有效{show(in_force)}"
         + ("（多出部分既非上年存量也非本年制发）" if more else "（差额可能为有效期届满失效）"),
         expected=expected, actual=in_force,
-        severity=params["more_severity"] if more else params["fewer_severity"])
+        severity=params["more_severity"] if more else params["fewer_severity"],
+        cells=("active_disclosure.normative_documents.in_force",))

@@ -100,14 +100,18 @@ def _stated(ctx: Context, *quantities: str) -> list[Statement]:
     return [s for s in statements(ctx.record.sections.get("overview") or "") if s.quantity in quantities]
 
 
-def _mismatch(ctx: Context, statement: Statement, table_text: str, values: list[Number | None]
-              ) -> CheckFinding | None:
-    """A finding when the stated number equals none of the table's readings of the quantity."""
+def _mismatch(ctx: Context, statement: Statement, table_text: str, values: list[Number | None],
+              cells: tuple[str, ...]) -> CheckFinding | None:
+    """A finding when the stated number equals none of the table's readings of the quantity.
+
+    ``cells``: the table cells compared; the finding is about them and the overview's statement.
+    """
     candidates = [v for v in dict.fromkeys(values) if v is not None]
     if not candidates or statement.number in candidates:
         return None
     return ctx.finding(f"概述称“{statement.phrase}”，{table_text}",
-                       expected=" 或 ".join(show(v) for v in candidates), actual=statement.number)
+                       expected=" 或 ".join(show(v) for v in candidates), actual=statement.number,
+                       cells=(f"section.overview.{statement.quantity}", *cells))
 
 
 @check("prose.requests_received")
@@ -117,11 +121,13 @@ def requests_received(ctx: Context) -> Iterator[CheckFinding]:
     both = sum_filled([new, table.row_value("carried_over")]) if new is not None else None
     for s in _stated(ctx, "received_new", "received", "handled"):
         if s.quantity == "received_new":
-            found = _mismatch(ctx, s, f"表三 本年新收总计={show(new)}", [new])
+            found = _mismatch(ctx, s, f"表三 本年新收总计={show(new)}", [new], ("requests.new_received.total",))
         elif s.quantity == "handled":
-            found = _mismatch(ctx, s, f"表三 新收+上年结转={show(both)}", [both])
+            found = _mismatch(ctx, s, f"表三 新收+上年结转={show(both)}", [both],
+                              ("requests.new_received.total", "requests.carried_over.total"))
         else:
-            found = _mismatch(ctx, s, f"表三 本年新收总计={show(new)}，新收+上年结转={show(both)}", [new, both])
+            found = _mismatch(ctx, s, f"表三 本年新收总计={show(new)}，新收+上年结转={show(both)}", [new, both],
+                              ("requests.new_received.total", "requests.carried_over.total"))
         if found:
             yield found
 
@@ -130,7 +136,7 @@ def requests_received(ctx: Context) -> Iterator[CheckFinding]:
 def requests_processed(ctx: Context) -> Iterator[CheckFinding]:
     total = ctx.requests.row_value("total_processed")
     for s in _stated(ctx, "processed"):
-        found = _mismatch(ctx, s, f"表三（七）总计={show(total)}", [total])
+        found = _mismatch(ctx, s, f"表三（七）总计={show(total)}", [total], ("requests.total_processed.total",))
         if found:
             yield found
 
@@ -142,7 +148,7 @@ def requests_carried(ctx: Context) -> Iterator[CheckFinding]:
     for s in _stated(ctx, *rows):
         label, row = rows[s.quantity]
         value = table.row_value(row)
-        found = _mismatch(ctx, s, f"表三 {label}总计={show(value)}", [value])
+        found = _mismatch(ctx, s, f"表三 {label}总计={show(value)}", [value], (f"requests.{row}.total",))
         if found:
             yield found
 
@@ -158,12 +164,16 @@ _OUTCOME_GROUPS = {
 }
 
 
-def outcome_value(table: RequestTable, quantity: str) -> Number | None:
-    """The table's count for an outcome group (rows named by key or key prefix)."""
+def outcome_rows(table: RequestTable, quantity: str) -> list[str]:
+    """The outcome rows of a group (named by key or key prefix)."""
     prefixes = _OUTCOME_GROUPS[quantity][1]
-    rows = [r for r in table.outcome_rows() if any(r == p or (p.endswith("_") and r.startswith(p))
+    return [r for r in table.outcome_rows() if any(r == p or (p.endswith("_") and r.startswith(p))
                                                   for p in prefixes)]
-    return sum_filled([table.row_value(r) for r in rows])
+
+
+def outcome_value(table: RequestTable, quantity: str) -> Number | None:
+    """The table's count for an outcome group."""
+    return sum_filled([table.row_value(r) for r in outcome_rows(table, quantity)])
 
 
 @check("prose.outcome_counts")
@@ -172,7 +182,8 @@ def outcome_counts(ctx: Context) -> Iterator[CheckFinding]:
     for s in _stated(ctx, *_OUTCOME_GROUPS):
         label = _OUTCOME_GROUPS[s.quantity][0]
         value = outcome_value(table, s.quantity)
-        found = _mismatch(ctx, s, f"表三 {label}各行合计={show(value)}", [value])
+        rows = tuple(f"requests.{r}.total" for r in outcome_rows(table, s.quantity))
+        found = _mismatch(ctx, s, f"表三 {label}各行合计={show(value)}", [value], rows)
         if found:
             yield found
 
@@ -181,7 +192,7 @@ def outcome_counts(ctx: Context) -> Iterator[CheckFinding]:
 def review_count(ctx: Context) -> Iterator[CheckFinding]:
     value = block_value(review_blocks(ctx.record).get("review", {}))
     for s in _stated(ctx, "review"):
-        found = _mismatch(ctx, s, f"表四 行政复议总计={show(value)}", [value])
+        found = _mismatch(ctx, s, f"表四 行政复议总计={show(value)}", [value], ("review_litigation.review.total",))
         if found:
             yield found
 
@@ -194,6 +205,7 @@ def litigation_count(ctx: Context) -> Iterator[CheckFinding]:
     value = sum_filled([direct, after])
     for s in _stated(ctx, "litigation"):
         found = _mismatch(ctx, s, f"表四 行政诉讼总计（直接起诉{show(direct)}+复议后起诉{show(after)}）={show(value)}",
-                          [value])
+                          [value], ("review_litigation.litigation_direct.total",
+                                    "review_litigation.litigation_after_review.total"))
         if found:
             yield found

@@ -32,6 +32,10 @@ class CheckFinding:
     message: str
     expected: str | None = None
     actual: str | None = None
+    # The cells the finding is about ("requests.granted.total", "report.published_on", a whole
+    # table as "requests"): shown in rectification lists, and part of the stable key a
+    # supervisor's review is filed under (store: findings_detail.finding_key).
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,13 +78,14 @@ class Context:
         return self.derived["identities"]
 
     def finding(self, message: str, expected: object = None, actual: object = None,
-                severity: str | None = None) -> CheckFinding:
+                severity: str | None = None, cells: tuple[str, ...] = ()) -> CheckFinding:
         return CheckFinding(
             rule=self.rule.id,
             severity=severity or self.rule.severity,
             message=message,
             expected=None if expected is None else _text(expected),
             actual=None if actual is None else _text(actual),
+            cells=tuple(cells),
         )
 
 

@@ -15,4 +15,4 @@ def missing_sections(ctx: Context) -> Iterator[CheckFinding]:
     for key in SECTION_KEYS:
         if not (ctx.record.sections.get(key) or "").strip():
             yield ctx.finding(f"缺少第{headings[key][0]}部分“{headings[key]}”（或该部分为空）",
-                              expected=headings[key], actual="未找到")
+                              expected=headings[key], actual="未找到", cells=(f"section.{key}",))

@@ -29,6 +29,8 @@ _ROW = "总计 = sum of applicant columns"
 _REVIEW = "总计 = sum of results"
 
 _TABLE_NAMES = {"active": "表二", "requests": "表三", "review": "表四"}
+# A blank-table finding is about the table (the blank cells change when one is corrected).
+_STORE_TABLES = {"active": "active_disclosure", "requests": "requests", "review": "review_litigation"}
 
 
 def _failed(ctx: Context, suffix: str) -> list[str]:
@@ -46,7 +48,9 @@ def column_flow(ctx: Context) -> Iterator[CheckFinding]:
         yield ctx.finding(
             f"表三 {applicant_label(applicant)}列：新收+上年结转={show(inflow)}，"
             f"办理结果总计+结转下年={show(outflow)}",
-            expected=inflow, actual=outflow)
+            expected=inflow, actual=outflow,
+            cells=tuple(f"requests.{row}.{applicant}"
+                        for row in ("new_received", "carried_over", "total_processed", "carried_forward")))
 
 
 @check("requests.outcome_sum")
@@ -57,7 +61,7 @@ def outcome_sum(ctx: Context) -> Iterator[CheckFinding]:
         total = table.cell("total_processed", applicant)
         yield ctx.finding(
             f"表三 {applicant_label(applicant)}列：各项办理结果之和={show(parts)}，（七）总计={show(total)}",
-            expected=parts, actual=total)
+            expected=parts, actual=total, cells=(f"requests.total_processed.{applicant}",))
 
 
 @check("requests.row_total")
@@ -68,7 +72,7 @@ def row_total(ctx: Context) -> Iterator[CheckFinding]:
         parts = sum_filled(values[:-1])
         yield ctx.finding(
             f"表三 {request_row_label(row)}行：六类申请人之和={show(parts)}，总计列={show(values[-1])}",
-            expected=parts, actual=values[-1])
+            expected=parts, actual=values[-1], cells=(f"requests.{row}.total",))
 
 
 @check("review.total")
@@ -81,7 +85,7 @@ def review_total(ctx: Context) -> Iterator[CheckFinding]:
         yield ctx.finding(
             f"表四 {proceeding_label(proceeding)}：维持+纠正+其他+尚未审结（{shown}）={show(parts)}，"
             f"总计={show(block.get('total'))}",
-            expected=parts, actual=block.get("total"))
+            expected=parts, actual=block.get("total"), cells=(f"review_litigation.{proceeding}.total",))
 
 
 # --- blank tables -----------------------------------------------------------------
@@ -112,13 +116,13 @@ def blank_tables(ctx: Context) -> Iterator[CheckFinding]:
         if len(blank) == len(cells):  # every cell read, and read blank
             yield ctx.finding(f"{name} 整表空白：{len(cells)}格均未填写（模板要求填数，0也应填写）",
                               expected=f"{len(cells)}格填数", actual="0格填数",
-                              severity=severities[section]["all"])
+                              severity=severities[section]["all"], cells=(_STORE_TABLES[section],))
             continue
         keys = list(dict.fromkeys(blank))
         yield ctx.finding(
             f"{name} 有{len(blank)}/{len(cells)}格空白（空白≠0），涉及{len(keys)}行：{_row_names(section, keys)}{note}",
             expected=f"{len(counted)}格填数", actual=f"{len(counted) - len(blank)}格填数",
-            severity=severities[section]["part"])
+            severity=severities[section]["part"], cells=(_STORE_TABLES[section],))
 
 
 def _row_names(section: str, keys: list[str], limit: int = 5) -> str:
@@ -138,8 +142,10 @@ def template_year(ctx: Context) -> Iterator[CheckFinding]:
     if record.year >= first_new and record.template == params["old_template"]:
         yield ctx.finding(
             f"{record.year}年度报告仍使用旧模板（国办公开办函〔2019〕60号），{first_new}年度起应使用新模板",
-            expected=params["new_template"], actual=record.template, severity=params["old_on_new_years"])
+            expected=params["new_template"], actual=record.template, severity=params["old_on_new_years"],
+            cells=("report.template",))
     elif record.year < first_new and record.template == params["new_template"]:
         yield ctx.finding(
             f"{record.year}年度报告使用了{first_new}年度起才适用的新模板（国办公开办函〔2021〕30号）",
-            expected=params["old_template"], actual=record.template, severity=params["new_on_old_years"])
+            expected=params["old_template"], actual=record.template, severity=params["new_on_old_years"],
+            cells=("report.template",))

@@ -48,7 +48,7 @@ def no_date(ctx: Context) -> Iterator[CheckFinding]:
     if _published(published) is None:
         shown = f"（记录中的日期“{published}”无法识别）" if published else ""
         yield ctx.finding(f"未找到落款日期或页面发布日期，无法判断是否按时公开{shown}",
-                          expected="YYYY-MM-DD", actual=published)
+                          expected="YYYY-MM-DD", actual=published, cells=("report.published_on",))
 
 
 @check("timeliness.late")
@@ -63,7 +63,7 @@ def late(ctx: Context) -> Iterator[CheckFinding]:
         yield ctx.finding(
             f"发布日期{published.isoformat()}晚于法定期限{due.isoformat()}"
             f"（{_KIND_NAMES[ctx.agency_kind]}：次年{due.month}月{due.day}日前），逾期{days}天",
-            expected=f"≤ {due.isoformat()}", actual=published.isoformat())
+            expected=f"≤ {due.isoformat()}", actual=published.isoformat(), cells=("report.published_on",))
 
 
 @check("timeliness.year_vs_date")
@@ -77,14 +77,15 @@ def year_vs_date(ctx: Context) -> Iterator[CheckFinding]:
         yield ctx.finding(
             f"报告年度{record.year}年与发布日期{published.isoformat()}不符：年度报告应在次年发布"
             "（年度或日期可能识别有误，请核对原文）",
-            expected=f"> {record.year}-12-31", actual=published.isoformat())
+            expected=f"> {record.year}-12-31", actual=published.isoformat(),
+            cells=("report.year", "report.published_on"))
         return
     latest = today().year + int(ctx.rule.params.get("years_ahead", 1))
     if record.year > latest:
         yield ctx.finding(
             f"报告年度{record.year}年晚于当前年份{today().year}年，该年度的报告尚不可能发布"
             "（年度可能识别有误，请核对原文）",
-            expected=f"≤ {latest}", actual=record.year)
+            expected=f"≤ {latest}", actual=record.year, cells=("report.year",))
 
 
 def today() -> date:

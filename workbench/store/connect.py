@@ -294,6 +294,24 @@ def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(str(temp) + ".wal").unlink(missing_ok=True)
 
 
+def upgrade_if_older(db: str | Path, wait: float = 0.0) -> bool:
+    """Bring a store written by an older workbench up to this schema (an empty write applies it).
+
+    Readers cannot alter a store; a command that needs a newer table (reviews, corrections)
+    calls this first. Returns whether it wrote. A missing database is left missing.
+    """
+    path = Path(db)
+    if not path.exists():
+        return False
+    with connect(path) as con:
+        tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if {"finding_reviews", "corrections"} <= tables:
+        return False
+    with write(path, wait):
+        pass
+    return True
+
+
 @contextlib.contextmanager
 def write(db: str | Path = DEFAULT_DB, wait: float = 0.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """For any stage that writes to the store (ingest, narrative tags …): lock, copy, swap.

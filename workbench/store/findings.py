@@ -1,8 +1,8 @@
 """Findings for ``workbench check``: as stored by the last ingest, or checked again now.
 
 Both return rows (dicts with agency, year, rule, severity, message, expected,
-actual, source) for ``workbench.checks.format_findings_table``, current revisions
-only. ``recheck_findings`` runs ``check_report`` over the current reports on a
+actual, source, finding_id and the supervisor's review) for
+``workbench.checks.format_findings_table``, current revisions only. ``recheck_findings`` runs ``check_report`` over the current reports on a
 read-only connection (each with its agency's current report for the year before)
 and does not write: the next ingest stores checks again for what it loads.
 """
@@ -15,6 +15,7 @@ from typing import Any
 from workbench.store.agencies import AgencyInfo, canonical_key, checks_kind
 from workbench.store.connect import DEFAULT_DB, StoreError, connect
 from workbench.store.records import load_record_dicts, record_from_dict
+from workbench.store.reviews import finding_id, finding_key, review_states
 
 # contains(), not LIKE: the user's text is literal (``--agency %`` matches no agency, not every one).
 _FILTER = ("($year IS NULL OR r.year = $year)"
@@ -30,12 +31,13 @@ def stored_findings(db: str | Path = DEFAULT_DB, year: int | None = None, agency
     """Findings stored for the current reports (``source``: parse | check | None for both)."""
     with connect(db) as con:
         rows = con.execute(
-            "SELECT r.agency_id, r.year, f.rule, f.severity, f.message, f.expected, f.actual, f.source"
-            " FROM findings f JOIN current_reports r USING (report_id)"
-            f" WHERE {_FILTER} AND ($source IS NULL OR f.source = $source)"
-            " ORDER BY r.agency_id, r.year, f.source DESC, f.rule",
+            "SELECT r.agency_id, r.year, r.rule, r.severity, r.message, r.expected, r.actual, r.source,"
+            " r.finding_id, r.review, r.review_note FROM findings_detail r"
+            f" WHERE r.is_current AND {_FILTER} AND ($source IS NULL OR r.source = $source)"
+            " ORDER BY r.agency_id, r.year, r.source DESC, r.rule",
             {**_params(year, agency), "source": source}).fetchall()
-    keys = ("agency", "year", "rule", "severity", "message", "expected", "actual", "source")
+    keys = ("agency", "year", "rule", "severity", "message", "expected", "actual", "source", "finding_id",
+            "review", "review_note")
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
@@ -48,6 +50,7 @@ def recheck_findings(db: str | Path = DEFAULT_DB, year: int | None = None, agenc
         raise StoreError("workbench.checks is not available, cannot re-run the checks") from None
     rows = stored_findings(db, year, agency, source="parse")
     with connect(db) as con:
+        states = review_states(con)
         kinds = {a: (kind, level) for a, kind, level in con.execute(
             "SELECT agency_id, kind, level FROM agencies").fetchall()}
         pairs = con.execute(
@@ -62,9 +65,13 @@ def recheck_findings(db: str | Path = DEFAULT_DB, year: int | None = None, agenc
                 found = check_report(record_from_dict(records[report_id]),
                                      record_from_dict(previous) if previous else None,
                                      agency_kind=_kind(agency_id, kinds))
-                rows.extend({"agency": agency_id, "year": report_year, "rule": f.rule, "severity": f.severity,
-                             "message": f.message, "expected": f.expected, "actual": f.actual,
-                             "source": "check"} for f in found)
+                for f in found:
+                    key = finding_key(agency_id, report_year, f.rule, f.cells, None, f.message)
+                    state = states.get(key, {})
+                    rows.append({"agency": agency_id, "year": report_year, "rule": f.rule, "severity": f.severity,
+                                 "message": f.message, "expected": f.expected, "actual": f.actual,
+                                 "source": "check", "finding_id": finding_id(key), "review": state.get("review"),
+                                 "review_note": state.get("review_note")})
     rows.sort(key=lambda r: (r["agency"], r["year"], r["source"] != "parse", r["rule"]))
     return rows
 

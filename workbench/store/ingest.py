@@ -95,7 +95,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "narrative_items": {"report_id": pl.Int32, "section": pl.String, "ordinal": pl.Int32, "text": pl.String},
     "report_sections": {"report_id": pl.Int32, "section": pl.String, "text": pl.String},
     "findings": {"report_id": pl.Int32, "source": pl.String, "rule": pl.String, "severity": pl.String,
-                 "message": pl.String, "expected": pl.String, "actual": pl.String, "section": pl.String},
+                 "message": pl.String, "expected": pl.String, "actual": pl.String, "section": pl.String,
+                 "cells": pl.String},
     "revision_log": {"agency_id": pl.String, "year": pl.Int32, "from_report": pl.Int32, "to_report": pl.Int32,
                      "changed_at": pl.Datetime("us"), "changed_cells": pl.String, "summary": pl.String},
     "agencies": {"agency_id": pl.String, "level": pl.String, "kind": pl.String, "region": pl.String,
@@ -440,7 +441,7 @@ class _Loader:
             for table, detail in detail_rows(report_id, record).items():
                 rows[table].extend(detail)
             rows["findings"].extend((report_id, "parse", f["rule"], f["severity"], f["message"], None, None,
-                                     f.get("section")) for f in record["findings"])
+                                     f.get("section"), None) for f in record["findings"])
             rows["documents"].append(self._doc(outcome, "loaded", report_id))
             self.result.loaded += 1
         rows["findings"].extend(self._check(new))
@@ -486,9 +487,9 @@ class _Loader:
                                  agency_kind=self._kind(agency_id) if agency_id else None)
         except Exception as exc:  # a bug in one rule must not stop the ingest; it becomes a finding
             return [(report_id, "check", "store.check_failed", "error",
-                     f"the checks failed on this report ({type(exc).__name__}: {exc})", None, None, None)]
+                     f"the checks failed on this report ({type(exc).__name__}: {exc})", None, None, None, None)]
         return [(report_id, "check", f.rule, f.severity, f.message, _text(f.expected), _text(f.actual),
-                 getattr(f, "section", None)) for f in found]
+                 getattr(f, "section", None), ",".join(getattr(f, "cells", ())) or None) for f in found]
 
     def _kind(self, agency_id: str) -> str | None:
         if agency_id not in self.kinds:

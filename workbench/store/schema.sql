@@ -109,7 +109,39 @@ CREATE TABLE IF NOT EXISTS findings (
     message   VARCHAR,
     expected  VARCHAR,
     actual    VARCHAR,
-    section   VARCHAR
+    section   VARCHAR,
+    cells     VARCHAR              -- the cells it is about, comma-separated ("requests.granted.total"); see finding_key
+);
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS cells VARCHAR;
+
+-- A supervisor's decisions on findings (workbench review): every decision is kept, the latest
+-- per finding_key is the state. Keyed by agency, year, rule and cells, not by report_id, so a
+-- dismissed finding stays dismissed when the report is re-ingested or re-checked.
+CREATE TABLE IF NOT EXISTS finding_reviews (
+    finding_key VARCHAR   NOT NULL,   -- findings_detail.finding_key
+    agency_id   VARCHAR   NOT NULL,
+    year        INTEGER   NOT NULL,
+    rule        VARCHAR   NOT NULL,
+    cells       VARCHAR,
+    decision    VARCHAR   NOT NULL,   -- confirmed | dismissed | reopened
+    note        VARCHAR,
+    reviewer    VARCHAR,
+    reviewed_at TIMESTAMP NOT NULL,
+    message     VARCHAR               -- the finding as it read when it was decided
+);
+
+-- A supervisor's corrections of misread cells (workbench correct), one row per decision; the
+-- latest per (agency_id, year, cell) holds. value NULL with cleared = true withdraws it.
+CREATE TABLE IF NOT EXISTS corrections (
+    agency_id    VARCHAR   NOT NULL,
+    year         INTEGER   NOT NULL,
+    cell         VARCHAR   NOT NULL,  -- "requests.granted.total", "active_disclosure.normative_documents.in_force"
+    value        DOUBLE,              -- NULL: the cell is blank in the report
+    read_value   DOUBLE,              -- what the workbench had read when it was corrected
+    cleared      BOOLEAN   NOT NULL DEFAULT false,
+    note         VARCHAR,
+    corrected_by VARCHAR,
+    corrected_at TIMESTAMP NOT NULL
 );
 
 -- The agency registry: one row per canonical agency (agency_id is unique).
@@ -126,6 +158,25 @@ CREATE TABLE IF NOT EXISTS agencies (
 CREATE TABLE IF NOT EXISTS agency_names (
     name      VARCHAR NOT NULL,    -- unique; as printed (NFKC, no whitespace)
     agency_id VARCHAR NOT NULL
+);
+
+-- Which publication deadline applies to the agency (workbench.store.agencies.checks_kind):
+-- government = 县级以上地方人民政府 (31 March), department = departments, 乡镇, 街道 (31 January).
+-- Set by every ingest and roster import (workbench/store/roster.py); NULL in older stores.
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS deadline_kind VARCHAR;
+
+-- The bodies expected to publish a report (who has not reported: queries/roster_status.sql).
+-- One row per body and source; a body listed by several sources is expected when any row says so.
+CREATE TABLE IF NOT EXISTS roster (
+    agency_id     VARCHAR   NOT NULL,  -- resolved like a report's agency name (agencies.agency_id)
+    name          VARCHAR   NOT NULL,  -- as the list writes it (NFKC, no whitespace)
+    level         VARCHAR,             -- province | city | county | township
+    kind          VARCHAR,             -- government | department
+    expected_from INTEGER,             -- first year it must report (NULL: every year)
+    expected_to   INTEGER,             -- last year it must report (NULL: still expected)
+    source        VARCHAR   NOT NULL,  -- 'registry' (data/agencies.csv, rewritten by every ingest) | the imported file
+    imported_at   TIMESTAMP NOT NULL,
+    deadline_kind VARCHAR              -- government | department: which deadline applies (checks_kind)
 );
 
 -- One entry per new revision of an agency-year: what changed between two reports.
@@ -215,6 +266,23 @@ LEFT JOIN ref_review_cells ref ON ref.proceeding = v.proceeding
 GROUP BY ALL;
 
 -- Findings with the report's agency and year (current and older revisions).
+CREATE OR REPLACE VIEW finding_review_state AS
+SELECT finding_key, arg_max(decision, reviewed_at) AS review, arg_max(note, reviewed_at) AS review_note,
+       arg_max(reviewer, reviewed_at) AS reviewer, max(reviewed_at) AS reviewed_at
+FROM finding_reviews GROUP BY finding_key;
+
+-- Findings with the report's agency and year (current and older revisions), their stable key
+-- (agency, year, rule, cells: the same finding of a re-ingested report has the same key; a
+-- finding without cells falls back to its section, then its message), an 8-character
+-- finding_id to name it on the command line, and the supervisor's review (NULL: not reviewed).
 CREATE OR REPLACE VIEW findings_detail AS
-SELECT f.*, rep.agency_id, rep.agency, rep.year, rep.revision, rep.is_current
-FROM findings f JOIN reports rep USING (report_id);
+WITH keyed AS (
+    SELECT f.*, rep.agency_id, rep.agency, rep.year, rep.revision, rep.is_current,
+           concat_ws('|', rep.agency_id, CAST(rep.year AS VARCHAR), f.rule,
+                     coalesce(f.cells, f.section, md5(coalesce(f.message, '')))) AS finding_key
+    FROM findings f JOIN reports rep USING (report_id)
+)
+SELECT k.*, left(md5(k.finding_key), 8) AS finding_id,
+       CASE WHEN s.review = 'reopened' THEN NULL ELSE s.review END AS review,
+       s.review_note, s.reviewer, s.reviewed_at
+FROM keyed k LEFT JOIN finding_review_state s USING (finding_key);
