@@ -85,7 +85,7 @@ def review_findings(db: str | Path, ids: Sequence[str], decision: str, note: str
     if not ids:
         raise StoreError("请给出要复核的发现编号（workbench review list 列出编号）")
     found = _resolve(db, ids)
-    now = datetime.now().replace(microsecond=0)
+    now = datetime.now()  # to the microsecond: a reopen right after a dismiss must come later
     who = reviewer or default_reviewer()
     rows = [(f["finding_key"], f["agency_id"], f["year"], f["rule"], f["cells"], DECISIONS[decision],
              (note or "").strip() or None, who, now, f["message"]) for f in found]
