@@ -18,12 +18,14 @@ CREATE TABLE IF NOT EXISTS documents (
     format      VARCHAR,               -- pdf | html | docx | txt (NULL when the file could not be read)
     size        BIGINT,                -- bytes
     ingested_at TIMESTAMP NOT NULL,
-    status      VARCHAR   NOT NULL,    -- loaded | same_record | duplicate | failed
+    status      VARCHAR   NOT NULL,    -- loaded | same_record | alternate | duplicate | failed
     error       VARCHAR,               -- the plain reason when status = 'failed'
     report_id   INTEGER                -- the report this file produced or matched
 );
 
 -- One row per agency-year revision. revision 1, 2, …; exactly one is_current per (agency_id, year).
+-- A twin reading of a revision (the PDF and the portal page of one report) has the same revision
+-- number; the better reading is current, the others are alternate.
 CREATE TABLE IF NOT EXISTS reports (
     report_id           INTEGER   NOT NULL,  -- unique
     agency_id           VARCHAR   NOT NULL,  -- canonical agency name, agencies.agency_id
@@ -40,8 +42,11 @@ CREATE TABLE IF NOT EXISTS reports (
     content_hash        VARCHAR   NOT NULL,  -- sha256 of the record's content (not of the file)
     cells               INTEGER,             -- table cells in sections 二, 三, 四
     filled_cells        INTEGER,             -- of which not blank
-    ingested_at         TIMESTAMP NOT NULL
+    ingested_at         TIMESTAMP NOT NULL,
+    alternate           BOOLEAN   NOT NULL DEFAULT false  -- another file's reading of the same version
+                                                          -- (store/twins.py), kept beside the better one
 );
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS alternate BOOLEAN DEFAULT false;
 
 -- Section 二, long form: (report_id, item, measure) is unique.
 CREATE TABLE IF NOT EXISTS active_disclosure (
