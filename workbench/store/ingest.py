@@ -55,7 +55,7 @@ from workbench.store.connect import (
     snapshot,
     writer_lock,
 )
-from workbench.store.loader import Checker, IngestResult, Loader, Planned
+from workbench.store.loader import IngestResult, Loader, Planned, checker
 from workbench.store.parquet import (
     Rows,
     outcome_from_rows,
@@ -205,7 +205,7 @@ def _plan(files: list[Path], db: Path, result: IngestResult, retry_failed: bool,
 
 def _load(con: duckdb.DuckDBPyConnection, parsed: Iterator[Rows], duplicates: list[Planned], reg: Registry,
           result: IngestResult, total: int, progress: bool | None, batch_size: int) -> None:
-    loader = Loader(con, reg, _checker(), result)
+    loader = Loader(con, reg, checker(), result)
     batch: list[dict[str, Any]] = []
     with _progress(total, progress) as advance:
         for rows in parsed:
@@ -257,11 +257,5 @@ def _progress(total: int, show: bool | None) -> Iterator[Callable[[dict[str, Any
         yield advance
 
 
-def _checker() -> Checker | None:
-    try:
-        from workbench.checks import check_report
-    except ImportError:
-        return None
-    return check_report
 
 

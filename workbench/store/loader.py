@@ -480,3 +480,12 @@ def _report_row(report_id: int, key: tuple[str, int], revision: int, outcome: di
             valid_date(record.get("published_on")), None if fees is None else float(fees), outcome["path"],
             outcome["sha256"], record["source"]["format"], outcome["hash"], len(cells),
             sum(c["value"] is not None for c in cells), now, alternate)
+
+
+def checker() -> Checker | None:
+    """The checks, when workbench.checks is importable (the store works without them)."""
+    try:
+        from workbench.checks import check_report
+    except ImportError:
+        return None
+    return check_report

@@ -112,7 +112,8 @@ def record_from_dict(data: dict[str, Any]) -> ReportRecord:
     )
 
 
-def _number(value: float | int | None) -> int | float | None:
+def number(value: float | int | None) -> int | float | None:
+    """A whole float as an int (DuckDB's DOUBLE cells read back as they were written)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -132,14 +133,14 @@ def load_record_dicts(con: duckdb.DuckDBPyConnection, report_ids: list[int]) -> 
             "agency": agency, "year": year, "template": template, "published_on": published,
             "source": {"path": path, "sha256": sha, "format": fmt},
             "active_disclosure": [], "requests": [], "review_litigation": [], "submitted_info": [],
-            "problems": [], "improvements": [], "fees_collected_yuan": _number(fees),
+            "problems": [], "improvements": [], "fees_collected_yuan": number(fees),
             "sections": dict.fromkeys(SECTION_KEYS, ""), "findings": [],
         }
     for table, (first, second) in TABLE_KEYS.items():
         rows = con.execute(f"SELECT report_id, {first}, {second}, value, unread FROM {table} {where} ORDER BY rowid",
                            {"ids": ids}).fetchall()
         for rid, a, b, value, unread in rows:
-            cell = {first: a, second: b, "value": _number(value)}
+            cell = {first: a, second: b, "value": number(value)}
             if unread:
                 cell["unread"] = True
             records[rid][table].append(cell)
