@@ -4,14 +4,15 @@
 -- param $agency text = NULL: only agencies whose canonical or printed name contains this text (NULL: all)
 -- param $region text = NULL: only agencies whose region contains this text (NULL: all)
 -- param $source text = 'check': 'check' (compliance checks), 'parse' (the parser's notes) or NULL for both
--- Current revisions only; one row per finding, most severe first.
-SELECT r.agency_id, r.agency, r.year, f.source, f.rule, f.severity, f.message, f.expected, f.actual,
-       f.section
-FROM findings f
-JOIN current_reports r USING (report_id)
-LEFT JOIN agencies a ON a.agency_id = r.agency_id
-WHERE ($year IS NULL OR r.year = $year)
+-- Current revisions only; one row per finding, most severe first, with its id and the
+-- supervisor's review (review: confirmed | dismissed | NULL = not reviewed; workbench review).
+SELECT f.agency_id, f.agency, f.year, f.source, f.rule, f.severity, f.message, f.expected, f.actual,
+       f.section, f.cells, f.finding_id, f.review, f.review_note, f.reviewer
+FROM findings_detail f
+LEFT JOIN agencies a ON a.agency_id = f.agency_id
+WHERE f.is_current
+  AND ($year IS NULL OR f.year = $year)
   AND ($source IS NULL OR f.source = $source)
-  AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+  AND ($agency IS NULL OR contains(f.agency_id, $agency) OR contains(f.agency, $agency))
   AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
-ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.rule, r.agency_id;
+ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.rule, f.agency_id;

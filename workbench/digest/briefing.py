@@ -20,6 +20,7 @@ PICTURE_WIDTH = Cm(15)
 KEY_ORDER = ("request_outcomes", "review_litigation", "top_requests", "granted_bands", "findings_by_rule",
              "penalties")
 SUMMARY_KEYS = ("new_received", "same_new_received", "granted", "review_rate")
+SHOWN_AGENCIES = 20  # per line of 督办事项; the digest lists them all further down
 
 
 def _set_font(style: Any, size: float | None = None) -> None:
@@ -33,6 +34,30 @@ def _set_font(style: Any, size: float | None = None) -> None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(fonts)
     fonts.set(qn("w:eastAsia"), CJK_FONT)
+
+
+def _action_items(document: Any, items: list[dict[str, Any]], year: int) -> None:
+    """督办事项 on the first page: one row per line of the digest's block, the agencies named."""
+    if not items:
+        return
+    document.add_heading("督办事项", level=1)
+    total = sum(item["count"] for item in items)
+    document.add_paragraph(f"{year}年度需要跟进的事项共{total}项（按机关计）；已在复核中排除的发现不列入，"
+                           "本工具未能读取的内容不列入。详见摘要（digest.html）第六部分。")
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("事项", "机关数", "机关"), strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for item in items:
+        names = item["agencies"]
+        shown = (item["unavailable"] or "—") if item.get("unavailable") else (
+            "、".join(names[:SHOWN_AGENCIES]) + (f" 等{len(names)}个" if len(names) > SHOWN_AGENCIES else "") or "无")
+        cells = table.add_row().cells
+        for cell, text in zip(cells, (item["label"], "—" if item.get("unavailable") else str(item["count"]), shown),
+                              strict=True):
+            cell.text = text
+    document.add_page_break()
 
 
 def write_briefing(folder: Path, manifest: dict[str, Any], name: str = "briefing.docx") -> Path:
@@ -52,6 +77,7 @@ def write_briefing(folder: Path, manifest: dict[str, Any], name: str = "briefing
         warning.bold = True
         warning.font.color.rgb = RGBColor(0xB2, 0x18, 0x2B)
 
+    _action_items(document, manifest.get("action_items") or [], year)
     document.add_heading("一、主要指标", level=1)
     rows = manifest["headline"]
     by_key = {row["key"]: row for row in rows}

@@ -11,6 +11,7 @@ import base64
 import html
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -18,6 +19,24 @@ import polars as pl
 from workbench.charts.style import format_count
 
 Formatter = Callable[[Any], str]
+
+
+@dataclass(repr=False)
+class Fragment:
+    """HTML that Jupyter shows as is (``_repr_html_``)."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        # The plain-text twin of the HTML output: short, or the notebook doubles in size.
+        return f"<HTML fragment, {len(self.html)} characters>"
+
 
 CSS = """
 body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC",

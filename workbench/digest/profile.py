@@ -14,10 +14,13 @@ import duckdb
 import polars as pl
 
 from workbench.charts import builders, export
+from workbench.checks.names import RULE_SHORT
 from workbench.digest import html as H
-from workbench.digest.sections import RULE_SHORT, SEVERITY_ZH, DigestError, Fragment
+from workbench.digest.findings import SEVERITY_ZH, review_text
+from workbench.digest.html import Fragment
+from workbench.digest.sections import DigestError
 from workbench.store import connect, run_query
-from workbench.store.connect import StoreError
+from workbench.store.connect import StoreError, upgrade_if_older
 
 
 def resolve_agency(con: duckdb.DuckDBPyConnection, agency: str | None) -> str:
@@ -43,6 +46,7 @@ def resolve_agency(con: duckdb.DuckDBPyConnection, agency: str | None) -> str:
 
 def open_profile(db: str | Path, agency: str | None = None, out_dir: str | Path | None = None) -> Profile:
     try:
+        upgrade_if_older(db)  # a store from an older workbench lacks the review columns
         con = connect(db)
     except StoreError as exc:
         raise DigestError(str(exc)) from None
@@ -103,9 +107,11 @@ class Profile:
             pl.col("rule").replace_strict(RULE_SHORT, default=pl.col("rule"), return_dtype=pl.String).alias("rule_zh"),
             pl.col("severity").replace_strict(SEVERITY_ZH, default=pl.col("severity"),
                                               return_dtype=pl.String).alias("severity_zh"),
+            review_text(),
         ).sort("year", descending=True)
         return Fragment(H.table(frame, {"year": "年度", "rule_zh": "检查项", "severity_zh": "严重程度",
-                                        "message": "说明"}, formats={"year": str}, empty="没有检查发现。"))
+                                        "message": "说明", "review_zh": "复核", "finding_id": "编号"},
+                                formats={"year": str}, empty="没有检查发现。"))
 
     def narrative(self) -> Fragment:
         """Problems and improvements of each year side by side, with their themes."""

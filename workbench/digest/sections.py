@@ -31,8 +31,10 @@ import yaml
 from workbench.charts import builders, export, font
 from workbench.charts.style import format_count
 from workbench.digest import html as H
+from workbench.digest.findings import FindingSections
+from workbench.digest.html import Fragment
 from workbench.store import connect, run_query
-from workbench.store.connect import StoreError
+from workbench.store.connect import StoreError, upgrade_if_older
 
 # "latest" is the most recent year with at least this share of the busiest year's reports:
 # reports for year Y arrive until 31 March of Y+1, and a digest of the two reports that came
@@ -40,28 +42,6 @@ from workbench.store.connect import StoreError
 LATEST_MIN_SHARE = 0.5
 PLACEHOLDER = "〓"  # drawn instead of a character the chart font lacks (tables keep the name)
 
-RULE_SHORT = {
-    "requests.column_flow": "表三列勾稽（收结平衡）",
-    "requests.outcome_sum": "表三总计≠各项之和",
-    "requests.row_total": "表三总计列≠各类申请人之和",
-    "review.total": "表四总计≠各项之和",
-    "tables.blank": "表格空白未填",
-    "template.year_mismatch": "模板与年度不符",
-    "timeliness.late": "逾期发布",
-    "timeliness.no_date": "未注明发布日期",
-    "timeliness.year_vs_date": "年度与发布日期不符",
-    "chain.carry_over": "上年结转与上年报告不符",
-    "stock.normative_documents": "规范性文件存量不衔接",
-    "prose.requests_received": "正文新收申请数与表三不符",
-    "prose.requests_processed": "正文办结数与表三不符",
-    "prose.requests_carried": "正文结转数与表三不符",
-    "prose.outcome_counts": "正文办理结果与表三不符",
-    "prose.review_count": "正文复议数与表四不符",
-    "prose.litigation_count": "正文诉讼数与表四不符",
-    "sections.missing": "缺少规定部分",
-}
-IDENTITY_RULES = ("requests.column_flow", "requests.outcome_sum", "requests.row_total", "review.total")
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 PROCEEDING_ZH = {"review": "行政复议", "litigation_direct": "行政诉讼（直接起诉）",
                  "litigation_after_review": "行政诉讼（复议后起诉）"}
 
@@ -70,21 +50,6 @@ class DigestError(RuntimeError):
     """The digest cannot be made (no database, no reports for the year, …), in plain words."""
 
 
-@dataclass(repr=False)
-class Fragment:
-    """HTML that Jupyter shows as is (``_repr_html_``)."""
-
-    html: str
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        # The plain-text twin of the HTML output: short, or the notebook doubles in size.
-        return f"<HTML fragment, {len(self.html)} characters>"
 
 
 @dataclass
@@ -185,6 +150,7 @@ def open_digest(db: str | Path, year: int | str | None = "latest", *, agency: st
                 region: str | None = None, out_dir: str | Path = "digest-out", top_n: int = 10) -> Digest:
     """Connect read-only to the store and settle the year; charts go to ``out_dir/charts``."""
     try:
+        upgrade_if_older(db)  # a store from an older workbench lacks the review columns
         con = connect(db)
     except StoreError as exc:
         raise DigestError(str(exc)) from None
@@ -198,7 +164,7 @@ def open_digest(db: str | Path, year: int | str | None = "latest", *, agency: st
 
 
 @dataclass
-class Digest:
+class Digest(FindingSections):
     con: duckdb.DuckDBPyConnection
     db: Path
     year: int
@@ -494,63 +460,6 @@ class Digest:
             "granted_share": "占比", "denied": "不予公开"}, formats={"granted_share": H.percent},
             empty="没有低于30%的机关。"))
 
-    # findings --------------------------------------------------------------------------
-
-    @property
-    def findings(self) -> pl.DataFrame:
-        if not hasattr(self, "_findings"):
-            self._findings = self.scoped("digest_findings", year=self.year)
-        return self._findings
-
-    def findings_overview(self) -> Fragment:
-        frame = (self.findings.group_by("rule", "severity").agg(pl.len().alias("count"))
-                 .with_columns(pl.col("rule").replace_strict(RULE_SHORT, default=pl.col("rule"),
-                                                             return_dtype=pl.String).alias("rule_name"))
-                 .sort(["count", "rule"], descending=[True, False]))
-        chart = builders.findings_by_rule(frame, title=f"{self.year}年合规检查发现的问题（按规则）",
-                                          subtitle=self.subtitle)
-        return self.chart("findings_by_rule", chart, "按检查规则统计的发现条数，颜色表示严重程度。", key=True)
-
-    def _finding_table(self, rules: tuple[str, ...], empty: str, severities: tuple[str, ...] = ("error", "warning",
-                                                                                                "info")) -> str:
-        frame = self.findings.filter(pl.col("rule").is_in(list(rules)) & pl.col("severity").is_in(list(severities)))
-        frame = frame.with_columns(
-            pl.col("rule").replace_strict(RULE_SHORT, default=pl.col("rule"), return_dtype=pl.String).alias("rule_zh"),
-            pl.col("severity").replace_strict(SEVERITY_ZH, default=pl.col("severity"),
-                                              return_dtype=pl.String).alias("severity_zh"))
-        return H.table(frame, {"agency": "机关", "rule_zh": "检查项", "severity_zh": "严重程度", "message": "说明"},
-                       empty=empty, limit=60)
-
-    def identity_findings(self) -> Fragment:
-        return Fragment(self._finding_table(IDENTITY_RULES, "没有表格勾稽关系不符的报告。"))
-
-    def blank_tables(self) -> Fragment:
-        return Fragment(self._finding_table(("tables.blank",), "没有表格空白未填的报告。", ("error", "warning")))
-
-    def read_coverage(self) -> Fragment:
-        """What the workbench could read this year: its own failures, apart from the agencies'."""
-        frame = self.q("read_coverage", year=self.year, agency=self.agency, region=self.region)
-        counts = {k: frame.filter(pl.col("coverage") == k).height for k in ("fully_read", "partly_read", "not_read")}
-        summary = (f"{self.year}年共{frame.height}份报告：表格全部读取{counts['fully_read']}份，部分读取"
-                   f"{counts['partly_read']}份，表格均未读取{counts['not_read']}份。未能读取的格不作为空白，"
-                   "也不用于任何针对机关的检查；请人工核对原文。")
-        unread = frame.filter(pl.col("unread_cells") > 0)
-        return Fragment(H.note(summary) + H.table(
-            unread, {"agency": "机关", "source_path": "文件", "source_format": "格式", "unread_cells": "未能读取的格数",
-                     "cells": "表格格数"}, empty="所有报告的表格均已读取。", limit=60))
-
-    def late_reports(self) -> Fragment:
-        frame = self.in_scope(self.q("late_reports", year=self.year))
-        return Fragment(H.table(frame, {"agency": "机关", "published_on": "发布日期", "deadline": "应发布日期",
-                                        "days_late": "逾期天数"}, empty="没有逾期发布的报告（未注明日期的见下）。")
-                        + self._finding_table(("timeliness.no_date",), "所有报告都注明了发布日期。"))
-
-    def carry_over(self) -> Fragment:
-        frame = self.in_scope(self.q("carry_over_breaks", year=self.year))
-        return Fragment(H.table(frame, {"agency_id": "机关", "carried_forward_last_year": "上年报告：结转下年度",
-                                        "carried_over_this_year": "本年报告：上年结转", "difference": "差额"},
-                                empty="没有上年结转与上年报告不衔接的机关。"))
-
     # narrative ---------------------------------------------------------------------------
 
     def _narrative_ready(self) -> bool:
@@ -578,17 +487,24 @@ class Digest:
                                         "fix_promised_year_before": "上年曾承诺改进", "problems_short": "本年所列问题"},
                                 empty="本年没有连续两年以上重复出现的问题主题。", limit=40))
 
-    def copied_sections(self) -> Fragment:
+    def copied_frame(self) -> pl.DataFrame | None:
+        """This year's sections found 内容雷同 (None: the section 五 comparison has not run)."""
         if not self._narrative_ready():
-            return self._narrative_missing()
+            return None
         frame = self.in_scope(self.q("narrative_copied_sections", year=self.year, agency=self.agency))
-        frame = frame.filter(pl.col("内容雷同")).with_columns(
+        return frame.filter(pl.col("内容雷同"))
+
+    def copied_sections(self) -> Fragment:
+        frame = self.copied_frame()
+        if frame is None:
+            return self._narrative_missing()
+        frame = frame.with_columns(
             pl.col("part").replace_strict({"一": "一、总体情况", "五": "五、存在的主要问题"}, default=pl.col("part"),
                                           return_dtype=pl.String).alias("part_zh"),
             pl.col("kind").replace_strict({"same_agency_previous_year": "本机关往年",
                                            "other_agency_same_year": "其他机关同年"}, default=pl.col("kind"),
                                           return_dtype=pl.String).alias("kind_zh"))
-        return Fragment(H.table(frame, {"agency": "机关", "part_zh": "部分", "kind_zh": "比较对象",
+        return Fragment('<a id="wb-copied"></a>' + H.table(frame, {"agency": "机关", "part_zh": "部分", "kind_zh": "比较对象",
                                         "compared_agency": "比较的报告", "compared_year": "年度", "score": "相似度"},
                                 formats={"score": lambda v: f"{v:.2f}"}, empty="本年没有内容雷同的部分。",
                                 limit=40))
@@ -608,6 +524,7 @@ class Digest:
             "headline": [{"key": f.key, "label": f.label, "kind": f.kind, "value": f.value,
                           "previous": f.previous, "shown": f.shown(), "change": f.change} for f in self.headlines],
             "charts": [c.__dict__ for c in self.charts],
+            "action_items": [item.as_dict() for item in getattr(self, "actions", [])],
         }
         self.out_dir.mkdir(parents=True, exist_ok=True)
         (self.out_dir / "digest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
