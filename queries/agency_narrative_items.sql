@@ -7,7 +7,7 @@ WITH items AS (
     SELECT r.agency_id, r.agency, r.year, i.report_id, i.section, i.ordinal, i.text
     FROM narrative_items i
     JOIN current_reports r USING (report_id)
-    WHERE ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+    WHERE agency_matches(r.agency_id, r.agency, $agency)
       AND ($year IS NULL OR r.year = $year)
 ),
 themes AS (  -- one join and group, not a lookup per item: 540k items at 100k reports

@@ -9,7 +9,7 @@ JOIN current_reports r USING (report_id)
 LEFT JOIN agencies a ON a.agency_id = r.agency_id
 WHERE d.measure = 'decisions'
   AND d.item IN ('licensing', 'other_services', 'penalties', 'enforcement')
-  AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+  AND agency_matches(r.agency_id, r.agency, $agency)
   AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 GROUP BY r.year, d.item
 ORDER BY r.year, d.item;

@@ -13,7 +13,7 @@ WITH picked AS (
     JOIN report_origin o USING (report_id)
     LEFT JOIN agencies a USING (agency_id)
     WHERE ($year IS NULL OR r.year = $year)
-      AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+      AND agency_matches(r.agency_id, r.agency, $agency)
       AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 ),
 req AS (

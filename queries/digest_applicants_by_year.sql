@@ -9,7 +9,7 @@ JOIN current_reports r USING (report_id)
 LEFT JOIN agencies a ON a.agency_id = r.agency_id
 LEFT JOIN ref_applicants ref ON ref.applicant = q.applicant
 WHERE q.row = 'new_received' AND q.applicant <> 'total'
-  AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+  AND agency_matches(r.agency_id, r.agency, $agency)
   AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 GROUP BY r.year, q.applicant, ref.label, ref.ordinal
 ORDER BY r.year, ref.ordinal;

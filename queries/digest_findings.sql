@@ -13,6 +13,6 @@ LEFT JOIN agencies a ON a.agency_id = f.agency_id
 WHERE f.is_current
   AND ($year IS NULL OR f.year = $year)
   AND ($source IS NULL OR f.source = $source)
-  AND ($agency IS NULL OR contains(f.agency_id, $agency) OR contains(f.agency, $agency))
+  AND agency_matches(f.agency_id, f.agency, $agency)
   AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.rule, f.agency_id;

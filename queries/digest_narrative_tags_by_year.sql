@@ -8,7 +8,7 @@ WITH picked AS (
     SELECT r.report_id, r.year FROM current_reports r
     LEFT JOIN agencies a USING (agency_id)
     WHERE r.report_id IN (SELECT report_id FROM narrative_items)
-      AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+      AND agency_matches(r.agency_id, r.agency, $agency)
       AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 ),
 years AS (SELECT year, count(*) AS reports FROM picked GROUP BY year)

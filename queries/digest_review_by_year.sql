@@ -7,7 +7,7 @@ SELECT r.year, v.proceeding, v.result, sum(v.value) AS count
 FROM review_litigation v
 JOIN current_reports r USING (report_id)
 LEFT JOIN agencies a ON a.agency_id = r.agency_id
-WHERE ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+WHERE agency_matches(r.agency_id, r.agency, $agency)
   AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 GROUP BY r.year, v.proceeding, v.result
 ORDER BY r.year, v.proceeding, v.result;

@@ -9,7 +9,7 @@ FROM submitted_info s
 JOIN current_reports r USING (report_id)
 LEFT JOIN agencies a ON a.agency_id = r.agency_id
 WHERE s.category IS NOT NULL AND s.unit = '条'
-  AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+  AND agency_matches(r.agency_id, r.agency, $agency)
   AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 GROUP BY r.year, s.category
 ORDER BY r.year, count DESC;

@@ -10,7 +10,7 @@ WITH picked AS (
     FROM current_reports r
     JOIN report_origin o USING (report_id)
     LEFT JOIN agencies a USING (agency_id)
-    WHERE ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+    WHERE agency_matches(r.agency_id, r.agency, $agency)
       AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 ),
 req AS (

@@ -8,7 +8,7 @@
 WITH picked AS (
     SELECT report_id, agency, year FROM reports
     WHERE is_current AND ($year IS NULL OR year = $year)
-      AND ($agency IS NULL OR contains(agency_id, $agency) OR contains(agency, $agency))
+      AND agency_matches(agency_id, agency, $agency)
 )
 SELECT
     rp.agency_id,

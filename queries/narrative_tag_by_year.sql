@@ -7,7 +7,7 @@
 WITH picked AS (
     SELECT report_id, year FROM reports
     WHERE is_current AND ($year IS NULL OR year = $year)
-      AND ($agency IS NULL OR contains(agency_id, $agency) OR contains(agency, $agency))
+      AND agency_matches(agency_id, agency, $agency)
       AND report_id IN (SELECT report_id FROM narrative_items)
 ),
 years AS (SELECT year, count(*) AS reports FROM picked GROUP BY year),

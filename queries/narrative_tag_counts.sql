@@ -6,7 +6,7 @@
 WITH picked AS (
     SELECT report_id FROM reports
     WHERE is_current AND ($year IS NULL OR year = $year)
-      AND ($agency IS NULL OR contains(agency_id, $agency) OR contains(agency, $agency))
+      AND agency_matches(agency_id, agency, $agency)
 ),
 tags AS (SELECT t.* FROM narrative_tags t JOIN picked USING (report_id))
 SELECT

@@ -20,6 +20,6 @@ FROM current_reports r
 LEFT JOIN per_report p USING (report_id)
 LEFT JOIN agencies a ON a.agency_id = r.agency_id
 WHERE ($year IS NULL OR r.year = $year)
-  AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))
+  AND agency_matches(r.agency_id, r.agency, $agency)
   AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))
 ORDER BY unread_cells DESC, r.agency_id;

@@ -15,5 +15,5 @@ FROM request_outcomes o
 JOIN current_reports r USING (report_id)
 LEFT JOIN agencies a USING (agency_id)
 WHERE ($year IS NULL OR r.year = $year)
-  AND ($agency IS NULL OR contains(r.agency_id, $agency))
+  AND agency_matches(r.agency_id, NULL, $agency)
 ORDER BY r.agency_id, r.year;

@@ -28,6 +28,6 @@ FROM request_outcomes o
 JOIN current_reports r USING (report_id)
 WHERE ($year_from IS NULL OR r.year >= $year_from)
   AND ($year_to IS NULL OR r.year <= $year_to)
-  AND ($agency IS NULL OR contains(r.agency_id, $agency))
+  AND agency_matches(r.agency_id, NULL, $agency)
 GROUP BY r.year
 ORDER BY r.year;

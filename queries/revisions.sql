@@ -16,5 +16,5 @@ FROM revision_log l
 LEFT JOIN reports f ON f.report_id = l.from_report
 JOIN reports t ON t.report_id = l.to_report
 WHERE ($year IS NULL OR l.year = $year)
-  AND ($agency IS NULL OR contains(l.agency_id, $agency))
+  AND agency_matches(l.agency_id, NULL, $agency)
 ORDER BY l.changed_at DESC, l.agency_id, l.year;

@@ -99,3 +99,11 @@ def test_the_cli_shows_the_review_in_check_and_reopens(store: tuple[Path, Path])
     runner.invoke(app, ["review", "reopen", target, "--db", str(db)])
     assert all(f["review"] is None for f in _outcome_sums(db))
     assert [f["rule"] for f in stored_findings(db, 2020, "平潭") if f["review"]] == []
+
+
+def test_an_agency_is_found_by_any_of_its_names(store: tuple[Path, Path]) -> None:
+    """The registry's alias (平潭综合实验区管理委员会) finds the agency in every command: one macro."""
+    _, db = store
+    by_alias = {f["finding_id"] for f in list_findings(db, agency="平潭综合实验区管理委员会")}
+    assert by_alias and by_alias == {f["finding_id"] for f in list_findings(db, agency="平潭综合实验区")}
+    assert {r["agency"] for r in stored_findings(db, agency="平潭综合实验区管理委员会")} == {"平潭综合实验区"}

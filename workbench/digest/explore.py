@@ -23,7 +23,7 @@ from workbench.charts.style import CATEGORY_PALETTE, count_axis
 from workbench.digest import html as H
 from workbench.digest.sections import DigestError, Fragment, drawable
 from workbench.store import connect, run_query
-from workbench.store.connect import StoreError
+from workbench.store.connect import StoreError, upgrade_if_older
 
 MEASURES: dict[str, tuple[str, bool]] = {  # column -> (Chinese name, is a share)
     "new_received": ("本年新收申请（件）", False),
@@ -42,6 +42,7 @@ CELL_COLUMNS = {"year": "年度", "agency_id": "机关", "row_label": "办理情
 def open_explorer(db: str | Path, agencies: list[str] | None = None, years: tuple[int, int] | None = None,
                   measure: str = "new_received") -> Explorer:
     try:
+        upgrade_if_older(db)  # a store from an older workbench lacks what the queries use
         con = connect(db)
     except StoreError as exc:
         raise DigestError(str(exc)) from None

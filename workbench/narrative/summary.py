@@ -20,7 +20,7 @@ SECTION_ITEMS = {"problems": "问题", "improvements": "改进"}
 _REPORTS = """
     SELECT report_id, agency_id, agency, year FROM reports
     WHERE is_current AND ($year IS NULL OR year = $year)
-      AND ($agency IS NULL OR contains(agency_id, $agency) OR contains(agency, $agency))
+      AND agency_matches(agency_id, agency, $agency)
 """
 
 _TAG_COUNTS = f"""

@@ -305,7 +305,9 @@ def upgrade_if_older(db: str | Path, wait: float = 0.0) -> bool:
         return False
     with connect(path) as con:
         tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if {"finding_reviews", "corrections"} <= tables:
+        macros = {name for (name,) in con.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE function_type = 'macro'").fetchall()}
+    if {"finding_reviews", "corrections"} <= tables and "agency_matches" in macros:
         return False
     with write(path, wait):
         pass

@@ -194,7 +194,7 @@ def list_corrections(db: str | Path, agency: str | None = None, year: int | None
         rows = con.execute(
             "SELECT agency_id, year, cell, value, read_value, cleared, note, corrected_by, corrected_at"
             " FROM corrections WHERE ($year IS NULL OR year = $year)"
-            " AND ($agency IS NULL OR contains(agency_id, $agency)) ORDER BY corrected_at DESC",
+            " AND agency_matches(agency_id, NULL, $agency) ORDER BY corrected_at DESC",
             {"year": year, "agency": canonical_key(agency) if agency else None}).fetchall()
     keys = ("agency_id", "year", "cell", "value", "read_value", "cleared", "note", "corrected_by", "corrected_at")
     return [dict(zip(keys, row, strict=True)) for row in rows]
@@ -227,8 +227,7 @@ def _valid_cell(cell: str) -> tuple[str, str, str]:
 def _one_report(con: duckdb.DuckDBPyConnection, agency: str, year: int) -> tuple[int, str]:
     text = canonical_key(agency)
     rows = con.execute("SELECT report_id, agency_id FROM current_reports WHERE year = ?"
-                       " AND (contains(agency_id, ?) OR contains(agency, ?)) ORDER BY agency_id",
-                       [year, text, text]).fetchall()
+                       " AND agency_matches(agency_id, agency, ?) ORDER BY agency_id", [year, text]).fetchall()
     if not rows:
         raise StoreError(f"没有名称包含“{agency}”的机关的{year}年度报告")
     if len({a for _, a in rows}) > 1:

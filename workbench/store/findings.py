@@ -19,7 +19,7 @@ from workbench.store.reviews import finding_id, finding_key, review_states
 
 # contains(), not LIKE: the user's text is literal (``--agency %`` matches no agency, not every one).
 _FILTER = ("($year IS NULL OR r.year = $year)"
-           " AND ($agency IS NULL OR contains(r.agency_id, $agency) OR contains(r.agency, $agency))")
+           " AND agency_matches(r.agency_id, r.agency, $agency)")
 
 
 def _params(year: int | None, agency: str | None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from workbench.store.connect import DEFAULT_DB, StoreError, connect
+from workbench.store.connect import DEFAULT_DB, StoreError, connect, upgrade_if_older
 
 QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 _PARAM = re.compile(r"^--\s*param\s+\$(\w+)\s+(int|float|text|date|bool)\s*(?:=\s*([^:]+?))?\s*:\s*(.*)$")
@@ -89,6 +89,8 @@ def run_query(name: str, params: dict[str, Any] | None = None, db: str | Path = 
     values = _bind(query, params or {})
     sql = _only_select(query)
     own = con is None
+    if own:
+        upgrade_if_older(db)  # an older store lacks what the queries use (agency_matches, reviews)
     con = con or connect(db)
     try:
         return tidy(con.sql(sql, params=values or None).pl())

@@ -62,7 +62,7 @@ def list_findings(db: str | Path = DEFAULT_DB, year: int | None = None, agency: 
         rows = con.execute(
             f"SELECT {', '.join(_COLUMNS)} FROM findings_detail WHERE is_current"
             " AND ($year IS NULL OR year = $year)"
-            " AND ($agency IS NULL OR contains(agency_id, $agency) OR contains(agency, $agency))"
+            " AND agency_matches(agency_id, agency, $agency)"
             " AND ($source IS NULL OR source = $source)"
             " AND ($state IS NULL OR coalesce(review, 'open') = $state)"
             " ORDER BY agency_id, year, rule, finding_id",

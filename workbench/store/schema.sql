@@ -143,6 +143,7 @@ CREATE TABLE IF NOT EXISTS corrections (
     cell         VARCHAR   NOT NULL,  -- "requests.granted.total", "active_disclosure.normative_documents.in_force"
     value        DOUBLE,              -- NULL: the cell is blank in the report
     read_value   DOUBLE,              -- what the workbench had read when it was corrected
+    read_unread  BOOLEAN   NOT NULL DEFAULT false,  -- … or that it could not read the cell at all
     cleared      BOOLEAN   NOT NULL DEFAULT false,
     note         VARCHAR,
     corrected_by VARCHAR,
@@ -164,6 +165,15 @@ CREATE TABLE IF NOT EXISTS agency_names (
     name      VARCHAR NOT NULL,    -- unique; as printed (NFKC, no whitespace)
     agency_id VARCHAR NOT NULL
 );
+
+-- How every command, query and notebook matches a user's agency text (--agency, agency=): the
+-- canonical name, the name the report prints, or any name of the agency (registry aliases and
+-- every spelling seen in a report) contains it, literally (% and _ are not wildcards).
+CREATE OR REPLACE MACRO agency_matches(id, printed, text) AS
+    CAST(text AS VARCHAR) IS NULL
+    OR contains(id, CAST(text AS VARCHAR))
+    OR contains(coalesce(printed, ''), CAST(text AS VARCHAR))
+    OR id IN (SELECT n.agency_id FROM agency_names n WHERE contains(n.name, CAST(text AS VARCHAR)));
 
 -- Which publication deadline applies to the agency (workbench.store.agencies.checks_kind):
 -- government = 县级以上地方人民政府 (31 March), department = departments, 乡镇, 街道 (31 January).
