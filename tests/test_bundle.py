@@ -25,7 +25,8 @@ def test_first_call_generates_one_document_per_agency_year(tmp_path: Path) -> No
     assert result.directory == tmp_path / "synthetic"
     assert len(result.documents) == 4 * len(YEARS)
     names = [p.name for p in result.directory.iterdir()]
-    assert all(n.startswith("synthetic_") for n in names if n not in (STAMP, "manifest.tsv", "breaks.tsv"))
+    assert all(n.startswith("synthetic_") for n in names
+               if n not in (STAMP, "manifest.tsv", "breaks.tsv", "roster.csv"))
     for document in result.documents:
         assert document.is_file() and document.name.startswith("synthetic_")
         assert document.with_name(document.stem + ".expected.json").is_file()
@@ -39,7 +40,34 @@ def test_first_call_generates_one_document_per_agency_year(tmp_path: Path) -> No
     assert all(len(f) == 1 for f in formats.values())
     assert sum(result.formats.values()) == len(result.documents)
     assert result.breaks == dict(Counter(row.kind for row in read_breaks(result.directory)))
+    assert "not_published" not in result.breaks  # nothing left out unless asked for
     assert "synthetic corpus" in result.summary()
+    # the roster lists every agency, expected from the first year
+    roster = result.roster.read_text("utf-8").splitlines()
+    assert roster[0] == "name,level,kind,expected_from,expected_to"
+    assert sorted(line.split(",")[0] for line in roster[1:]) == sorted({r["agency"] for r in records})
+    assert {line.split(",", 3)[3] for line in roster[1:]} == {f"{min(YEARS)},"}
+
+
+def test_unpublished_reports_are_left_out_and_listed(tmp_path: Path) -> None:
+    full = ensure_bundle(tmp_path / "full", agencies=6, years=YEARS, seed=5)
+    result = ensure_bundle(tmp_path / "gaps", agencies=6, years=YEARS, seed=5, unpublished=2)
+    assert result.generated and len(result.documents) == 6 * len(YEARS) - 3
+    missing = [row for row in read_breaks(result.directory) if row.kind == "not_published"]
+    assert [(row.document, row.year, row.rules) for row in missing] == [
+        ("", max(YEARS) - 1, ("roster.not_published",)),
+        ("", max(YEARS), ("roster.not_published",)), ("", max(YEARS), ("roster.not_published",))]
+    assert len({row.agency for row in missing}) == 2 and all("deadline" in row.detail for row in missing)
+    assert result.breaks["not_published"] == 3
+    # every other document, and every other row of breaks.tsv, is the one of the full corpus
+    kept = {p.name: p.read_bytes() for p in result.documents}
+    assert {p.name: p.read_bytes() for p in full.documents if p.name in kept} == kept
+    assert [r for r in read_breaks(result.directory) if r.kind != "not_published"] == read_breaks(full.directory)
+    gone = {(row.agency, row.year) for row in missing}
+    names = [line.split(",")[0] for line in result.roster.read_text("utf-8").splitlines()[1:]]
+    assert {agency for agency, _ in gone} <= set(names) and len(names) == 6
+    again = ensure_bundle(tmp_path / "gaps", agencies=6, years=YEARS, seed=5, unpublished=3)
+    assert again.generated and "unpublished" in again.reason
 
 
 def test_second_call_generates_nothing(tmp_path: Path) -> None:

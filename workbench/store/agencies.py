@@ -7,8 +7,11 @@ characters, 淮安市政府 for 淮安市人民政府, 洪泽区人民政府 in 
 1. ``canonical_key``: NFKC, whitespace removed, 政府 → 人民政府 after a place name
    (淮安市政府 = 淮安市人民政府; 市政府采购… is left alone).
 2. The registry (``data/agencies.csv``: name, canonical_name, level, kind, region,
-   parent) maps any listed name to its canonical name; blank columns of an alias row
-   are taken from its canonical row.
+   parent, and optionally expected_from, expected_to) maps any listed name to its
+   canonical name; blank columns of an alias row are taken from its canonical row.
+   ``expected_from`` / ``expected_to`` (years; blank ``expected_to``: still expected) put
+   the agency on the roster of bodies that must publish a report
+   (:mod:`workbench.store.roster`).
 3. A leading place prefix is stripped when what remains is a *known* agency name (in
    the registry or seen in some report) whose region does not contradict the prefix:
    淮安市洪泽区人民政府 → 洪泽区人民政府 once 洪泽区人民政府 is known. The stripped, shorter
@@ -32,7 +35,10 @@ from pathlib import Path
 
 from workbench.textnorm import compact
 
-REGISTRY_COLUMNS = ("name", "canonical_name", "level", "kind", "region", "parent")
+REGISTRY_COLUMNS = ("name", "canonical_name", "level", "kind", "region", "parent", "expected_from", "expected_to")
+# Columns a registry may leave out (older CSVs have none of them).
+OPTIONAL_COLUMNS = ("expected_from", "expected_to")
+YEAR_RANGE = (2008, 2100)  # the 条例 took effect in 2008
 LEVELS = ("province", "city", "county", "township")
 KINDS = ("government", "department")
 
@@ -66,6 +72,8 @@ class AgencyInfo:
     region: str | None
     parent: str | None
     origin: str  # registry | derived
+    expected_from: int | None = None  # first year it must publish a report (registry / roster)
+    expected_to: int | None = None  # last such year; None: still expected
 
 
 def canonical_key(name: str) -> str:
@@ -171,9 +179,14 @@ class Registry:
                 value = (row.get(column) or "").strip()
                 if value and column not in fields:
                     fields[column] = canonical_key(value) if column == "parent" else value
+            span = expected_years(row, where, number)
+            for column, year in zip(OPTIONAL_COLUMNS, span, strict=True):
+                if year is not None and column not in fields:
+                    fields[column] = str(year)
             _validate(fields, where, number)
         info = {
-            target: AgencyInfo(target, f.get("level"), f.get("kind"), f.get("region"), f.get("parent"), "registry")
+            target: AgencyInfo(target, f.get("level"), f.get("kind"), f.get("region"), f.get("parent"), "registry",
+                               _int(f.get("expected_from")), _int(f.get("expected_to")))
             for target, f in partial.items()
         }
         return cls(aliases, info, digest)
@@ -217,6 +230,32 @@ def _same_tail(a: str, b: str) -> bool:
     units_b, _ = split_place(b)
     shorter, longer = sorted((units_a, units_b), key=len)
     return bool(shorter) and longer[-len(shorter):] == shorter
+
+
+def parse_year(value: str | None, column: str, where: str, line: int) -> int | None:
+    """A year column of a registry or roster CSV: blank → None; anything but a year is refused,
+    in Chinese, naming the file and the line (全角 digits are fine: NFKC)."""
+    text = compact(value or "").removesuffix("年")
+    if not text:
+        return None
+    low, high = YEAR_RANGE
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        raise ValueError(f"{where} 第 {line} 行：{column} 应为年份（如 2019，{low}–{high}，可留空），"
+                         f"不是 {value!r}")
+    return int(text)
+
+
+def expected_years(row: dict[str, str | None], where: str, line: int) -> tuple[int | None, int | None]:
+    """(expected_from, expected_to) of a CSV row, checked: both years, and from ≤ to."""
+    start = parse_year(row.get("expected_from"), "expected_from", where, line)
+    end = parse_year(row.get("expected_to"), "expected_to", where, line)
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"{where} 第 {line} 行：expected_to（{end}）早于 expected_from（{start}）")
+    return start, end
+
+
+def _int(text: str | None) -> int | None:
+    return None if text is None else int(text)
 
 
 def _validate(fields: dict[str, str], where: str, line: int) -> None:

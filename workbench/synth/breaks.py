@@ -16,6 +16,11 @@ says, broken or not):
 ten, drawn with the 落款 date) is recorded as a ``late`` break, so the manifest lists
 every report that breaks a rule on purpose. ``rules`` names the check rules each break
 must trigger (and no other rule of :data:`BREAK_RULES`).
+
+``not_published`` is a report that is not there: asked for (``unpublished``), a few agencies
+miss the last year, the first of them also the year before. Their rows in ``breaks.tsv``
+have no document; the rule is ``roster.not_published`` (the roster, not a check, finds them:
+``roster.csv`` lists every agency, :mod:`workbench.store.roster`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ from workbench.templates import layouts
 
 IDENTITY, LATE, COPIED, CARRY = "identity", "late", "copied_section5", "carry_over"
 BREAK_KINDS = (IDENTITY, LATE, COPIED, CARRY)
+NOT_PUBLISHED = "not_published"  # a report left out on purpose: a breaks.tsv row without a document
+ABSENCE_KINDS = (NOT_PUBLISHED,)
+NOT_PUBLISHED_RULE = "roster.not_published"
 PLANNED = (IDENTITY, COPIED, CARRY)  # late publication comes with the date, not from the plan
 # Every rule a deliberate break may trigger; reports not in the manifest trigger none of them.
 BREAK_RULES = ("requests.column_flow", "requests.outcome_sum", "requests.row_total", "review.total",
@@ -79,6 +87,13 @@ def late(published: date, deadline: date, government: bool) -> Break | None:
     return Break(LATE, ("timeliness.late",),
                  f"published {published.isoformat()}, deadline {deadline.isoformat()} ({who}): "
                  f"{(published - deadline).days} days late")
+
+
+def not_published(year: int, first_year: int, deadline: date, government: bool) -> Break:
+    who = "县级以上地方人民政府" if government else "部门"
+    return Break(NOT_PUBLISHED, (NOT_PUBLISHED_RULE,),
+                 f"no report for {year} (left out on purpose; on the roster from {first_year}), "
+                 f"deadline {deadline.isoformat()} ({who})")
 
 
 # ---------------------------------------------------------------- table identities

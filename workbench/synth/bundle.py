@@ -3,7 +3,8 @@
 ``ensure_bundle()`` writes one document per agency-year (an agency publishes one report a
 year, always in the same format: mostly PDF, then portal HTML, some DOCX and TXT), each
 beside its ``.expected.json``, plus ``manifest.tsv``, ``breaks.tsv`` (the reports broken on
-purpose) and ``bundle.json`` (the parameters and generator fingerprint). A second call with
+purpose, and those left out on purpose: ``unpublished``), ``roster.csv`` (every agency, for
+``workbench roster --import``) and ``bundle.json`` (the parameters and generator fingerprint). A second call with
 the same parameters only reads the stamp and checks the files are there; other parameters
 or a changed generator make it build a new corpus in a temporary folder and swap it in,
 so a reader never sees half a corpus.
@@ -25,26 +26,37 @@ from importlib import resources
 from pathlib import Path
 
 from workbench.synth.breaks import DEFAULT_BREAK_SHARE
-from workbench.synth.generate import BREAKS_FILE, check_range, read_breaks, write_reports
-from workbench.synth.report import Report, build_reports
+from workbench.synth.generate import (
+    BREAKS_FILE,
+    ROSTER_FILE,
+    check_range,
+    read_breaks,
+    write_reports,
+)
+from workbench.synth.report import Report, build_reports, leave_out
 
 GENERATOR_VERSION = "2"  # bump when the corpus changes in a way the source hash would not show
 STAMP = "bundle.json"
 MANIFEST = "manifest.tsv"
 # Share of agencies publishing in each format (largest remainder, so 40 agencies give 22/10/5/3).
 FORMAT_MIX = (("pdf", 0.55), ("html", 0.25), ("docx", 0.12), ("txt", 0.08))
-_OURS = (STAMP, MANIFEST, BREAKS_FILE)
+_OURS = (STAMP, MANIFEST, BREAKS_FILE, ROSTER_FILE)
 
 
 @dataclass
 class BundleResult:
     directory: Path
-    documents: list[Path]  # one per agency-year, sorted
+    documents: list[Path]  # one per agency-year (but those left out on purpose), sorted
     generated: bool  # False: the corpus on disk was already this one
     reason: str  # why it was (re)generated, or "up to date"
     seconds: float
     breaks: dict[str, int] = field(default_factory=dict)  # break kind -> reports
     formats: dict[str, int] = field(default_factory=dict)  # format -> documents
+
+    @property
+    def roster(self) -> Path:
+        """Every agency of the corpus, expected from its first year (``workbench roster --import``)."""
+        return self.directory / ROSTER_FILE
 
     def summary(self) -> str:
         done = f"generated in {self.seconds:.1f} s ({self.reason})" if self.generated else "up to date"
@@ -55,17 +67,21 @@ class BundleResult:
 
 
 def ensure_bundle(data_dir: Path = Path("data"), agencies: int = 40, years: range = range(2019, 2025),
-                  seed: int = 2024, break_share: float = DEFAULT_BREAK_SHARE) -> BundleResult:
-    """Make ``data_dir/synthetic`` hold the corpus for these parameters; generate only if needed."""
+                  seed: int = 2024, break_share: float = DEFAULT_BREAK_SHARE, unpublished: int = 0) -> BundleResult:
+    """Make ``data_dir/synthetic`` hold the corpus for these parameters; generate only if needed.
+
+    ``unpublished``: agencies whose last year's report is left out on purpose (the first also
+    misses the year before), listed in ``breaks.tsv`` as ``not_published``.
+    """
     started = time.perf_counter()
     check_range(agencies, years)
     directory = Path(data_dir) / "synthetic"
-    wanted = _stamp(agencies, years, seed, break_share)
+    wanted = _stamp(agencies, years, seed, break_share, unpublished)
     reason = _stale(directory, wanted)
     if reason is None:
         return _result(directory, False, "up to date", started)
     _refuse_foreign_files(directory)
-    _build(directory, agencies, years, seed, break_share, wanted)
+    _build(directory, agencies, years, seed, break_share, wanted, unpublished)
     return _result(directory, True, reason, started)
 
 
@@ -82,9 +98,10 @@ def agency_formats(count: int, seed: int) -> list[str]:
 
 
 # ---------------------------------------------------------------- stamp
-def _stamp(agencies: int, years: range, seed: int, break_share: float) -> dict:
+def _stamp(agencies: int, years: range, seed: int, break_share: float, unpublished: int = 0) -> dict:
     return {"generator": GENERATOR_VERSION, "source": _source_hash(), "agencies": agencies,
-            "years": sorted(years), "seed": seed, "break_share": break_share, "format_mix": dict(FORMAT_MIX)}
+            "years": sorted(years), "seed": seed, "break_share": break_share, "format_mix": dict(FORMAT_MIX),
+            "unpublished": unpublished}
 
 
 def _source_hash() -> str:
@@ -110,7 +127,7 @@ def _stale(directory: Path, wanted: dict) -> str | None:
     if changed:
         return "changed: " + ", ".join(changed)
     names = _manifest_files(directory)
-    if names is None or not all((directory / name).is_file() for name in names):
+    if names is None or not all((directory / name).is_file() for name in [*names, ROSTER_FILE]):
         return "files missing"
     return None
 
@@ -135,7 +152,8 @@ def _refuse_foreign_files(directory: Path) -> None:
 
 
 # ---------------------------------------------------------------- build and swap
-def _build(directory: Path, agencies: int, years: range, seed: int, break_share: float, stamp: dict) -> None:
+def _build(directory: Path, agencies: int, years: range, seed: int, break_share: float, stamp: dict,
+           unpublished: int = 0) -> None:
     parent = directory.parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(parent)
@@ -143,10 +161,10 @@ def _build(directory: Path, agencies: int, years: range, seed: int, break_share:
     old = parent / f".synthetic-old-{os.getpid()}"
     shutil.rmtree(temp, ignore_errors=True)
     try:
-        reports = build_reports(agencies, years, seed, break_share)
+        reports, left_out = leave_out(build_reports(agencies, years, seed, break_share), unpublished, seed)
         formats = agency_formats(agencies, seed)
         jobs: list[tuple[Report, str]] = [(r, formats[r.index]) for r in reports]
-        write_reports(temp, jobs, seed)
+        write_reports(temp, jobs, seed, unpublished=left_out)
         (temp / STAMP).write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
         if directory.exists():
             os.replace(directory, old)

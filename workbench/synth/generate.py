@@ -10,7 +10,9 @@ expected record, as the real corpus does (see :mod:`workbench.synth.settle`).
 
 ``manifest.tsv`` lists every document; ``breaks.tsv`` every report broken on purpose
 (document, agency, year, kind, rules, detail — see :mod:`workbench.synth.breaks`), so tests
-and the digest can tell a deliberate break from a finding in a clean report.
+and the digest can tell a deliberate break from a finding in a clean report, and every report
+left out on purpose (kind ``not_published``, no document). ``roster.csv`` lists every agency of
+the batch as expected to report from the first year (``workbench roster --import``).
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.synth import render_docx, render_html, render_pdf, render_txt
-from workbench.synth.breaks import BREAK_KINDS, DEFAULT_BREAK_SHARE, IDENTITY, Break
+from workbench.synth.breaks import ABSENCE_KINDS, BREAK_KINDS, DEFAULT_BREAK_SHARE, IDENTITY, Break
 from workbench.synth.layout import Style, build_blocks, make_style
-from workbench.synth.report import Report, build_reports
+from workbench.synth.report import Report, build_reports, leave_out
 
 FORMATS = ("pdf", "html", "docx", "txt")
 PDF_ENGINES = ("reportlab", "soffice", "auto")
@@ -50,7 +52,7 @@ class GeneratedReport:
 
 def generate(outdir: Path, agencies: int, years: range, seed: int,
              formats: Sequence[str] = FORMATS, pdf_engine: str = "reportlab",
-             break_share: float = DEFAULT_BREAK_SHARE) -> list[GeneratedReport]:
+             break_share: float = DEFAULT_BREAK_SHARE, unpublished: int = 0) -> list[GeneratedReport]:
     """Write ``agencies`` × ``years`` reports in each of ``formats`` under ``outdir``.
 
     ``pdf_engine``: "reportlab" (default: fast and byte-reproducible), "soffice" (convert
@@ -58,13 +60,17 @@ def generate(outdir: Path, agencies: int, years: range, seed: int,
     differ between runs), or "auto" (soffice when installed, else reportlab).
     ``break_share``: the share of agency-years broken on purpose (:mod:`workbench.synth.breaks`);
     ``breaks.tsv`` lists them, with every late report, beside ``manifest.tsv``.
+    ``unpublished``: agencies whose last year's report is left out (the first also misses the
+    year before; :func:`workbench.synth.report.leave_out`), listed in ``breaks.tsv`` as
+    ``not_published``; the other reports are the same as without.
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise ValueError(f"unknown format(s) {unknown or formats}; choose from {', '.join(FORMATS)}")
     check_range(agencies, years)
-    reports = build_reports(agencies, years, seed, break_share)
-    return write_reports(outdir, [(r, fmt) for r in reports for fmt in dict.fromkeys(formats)], seed, pdf_engine)
+    reports, left_out = leave_out(build_reports(agencies, years, seed, break_share), unpublished, seed)
+    return write_reports(outdir, [(r, fmt) for r in reports for fmt in dict.fromkeys(formats)], seed, pdf_engine,
+                         unpublished=left_out)
 
 
 def check_range(agencies: int, years: range) -> None:
@@ -75,8 +81,9 @@ def check_range(agencies: int, years: range) -> None:
 
 
 def write_reports(outdir: Path, jobs: Sequence[tuple[Report, str]], seed: int,
-                  pdf_engine: str = "reportlab") -> list[GeneratedReport]:
-    """Render each (report, format) into ``outdir`` with its expected record; write the manifests."""
+                  pdf_engine: str = "reportlab", unpublished: Sequence[Report] = ()) -> list[GeneratedReport]:
+    """Render each (report, format) into ``outdir`` with its expected record; write the manifests
+    (``unpublished``: the reports left out on purpose, for ``breaks.tsv`` and ``roster.csv``)."""
     if pdf_engine not in PDF_ENGINES:
         raise ValueError(f"pdf_engine must be one of {', '.join(PDF_ENGINES)}")
     soffice = shutil.which("soffice") if pdf_engine in ("soffice", "auto") else None
@@ -85,7 +92,8 @@ def write_reports(outdir: Path, jobs: Sequence[tuple[Report, str]], seed: int,
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     written = [_write(outdir, report, fmt, seed, soffice) for report, fmt in jobs]
-    write_manifests(outdir, written)
+    write_manifests(outdir, written, unpublished)
+    write_roster(outdir, [report for report, _ in jobs] + list(unpublished))
     return written
 
 
@@ -186,21 +194,43 @@ BREAKS_FILE = "breaks.tsv"
 BREAKS_HEADER = ("document", "agency", "year", "kind", "rules", "detail")
 
 
-def write_manifests(outdir: Path, written: Sequence[GeneratedReport]) -> None:
+def write_manifests(outdir: Path, written: Sequence[GeneratedReport], unpublished: Sequence[Report] = ()) -> None:
     """``manifest.tsv`` (every document) and ``breaks.tsv`` (every deliberate break, one row
-    per document and break; ``rules`` lists the check rule ids it triggers, comma-separated)."""
+    per document and break; ``rules`` lists the check rule ids it triggers, comma-separated;
+    then one row per report left out, with an empty ``document``)."""
     lines = ["document\texpected\tagency\tyear\tformat\tvariant"]
     lines += [f"{g.document.name}\t{g.expected.name}\t{g.agency}\t{g.year}\t{g.format}\t{g.variant}" for g in written]
     (outdir / "manifest.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     rows = ["\t".join(BREAKS_HEADER)]
     rows += ["\t".join((g.document.name, g.agency, str(g.year), b.kind, ",".join(b.rules), b.detail))
              for g in written for b in g.breaks]
+    rows += ["\t".join(("", r.agency.name, str(r.year), b.kind, ",".join(b.rules), b.detail))
+             for r in sorted(unpublished, key=lambda r: (r.year, r.index)) for b in r.breaks]
     (outdir / BREAKS_FILE).write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+ROSTER_FILE = "roster.csv"
+# The synthetic levels as the registry and the roster write them.
+_ROSTER_LEVELS = {"city_gov": ("city", "government"), "county_gov": ("county", "government"),
+                  "township": ("township", "government"), "city_bureau": ("city", "department"),
+                  "county_bureau": ("county", "department")}
+
+
+def write_roster(outdir: Path, reports: Sequence[Report]) -> None:
+    """``roster.csv``: every agency of the batch (name, level, kind), expected to report from the
+    batch's first year on (``workbench roster --import``)."""
+    if not reports:
+        return
+    first = min(r.year for r in reports)
+    agencies = {r.index: r.agency for r in sorted(reports, key=lambda r: r.index)}
+    lines = ["name,level,kind,expected_from,expected_to"]
+    lines += [f"{a.name},{','.join(_ROSTER_LEVELS[a.level])},{first}," for a in agencies.values()]
+    (outdir / ROSTER_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True)
 class BreakRow:
-    document: str
+    document: str  # empty for a report left out on purpose (kind not_published)
     agency: str
     year: int
     kind: str
@@ -219,7 +249,7 @@ def read_breaks(path: Path) -> list[BreakRow]:
     out = []
     for line in lines[1:]:
         document, agency, year, kind, rules, detail = line.split("\t")
-        if kind not in BREAK_KINDS:
+        if kind not in BREAK_KINDS + ABSENCE_KINDS:
             raise ValueError(f"{path}: unknown break kind {kind!r}")
         out.append(BreakRow(document, agency, int(year), kind, tuple(r for r in rules.split(",") if r), detail))
     return out

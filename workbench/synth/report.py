@@ -9,7 +9,7 @@ whatever the formats asked for.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workbench.synth import breaks as breaks_mod
@@ -61,6 +61,46 @@ def build_reports(count: int, years: range, seed: int, break_share: float = 0.0)
             previous = _report(index, agency, profile, year, state, rng, plan)
             reports.append(previous)
     return reports
+
+
+def leave_out(reports: list[Report], count: int, seed: int) -> tuple[list[Report], list[Report]]:
+    """(kept, left out): ``count`` agencies' reports of the last year are not published (fewer if
+    fewer have a last year without another break), and the
+    first such agency's report of the year before neither (when there is one). Only reports
+    with no other break are left out, so every other report of the batch, and every other row
+    of ``breaks.tsv``, stays as it was; the agencies are drawn by seed, of as many levels as
+    can be. Each left-out report's ``breaks`` is its ``not_published`` break."""
+    if count <= 0:
+        return reports, []
+    years = sorted({r.year for r in reports})
+    by_agency: dict[int, dict[int, Report]] = {}
+    for report in reports:
+        by_agency.setdefault(report.index, {})[report.year] = report
+
+    def clean(index: int, wanted: list[int]) -> bool:
+        return all(not by_agency[index][year].breaks for year in wanted)
+
+    rng = random.Random(f"{seed}:unpublished")
+    order = sorted(by_agency)
+    rng.shuffle(order)
+    double = years[-2:] if len(years) > 1 else years[-1:]
+    first = next((i for i in order if clean(i, double)), None)
+    chosen = [first] if first is not None else []
+    for index in order:  # each further agency of a level not chosen yet, then any
+        levels = {by_agency[i][years[-1]].agency.level for i in chosen}
+        if len(chosen) < count and index not in chosen and clean(index, years[-1:]) \
+                and by_agency[index][years[-1]].agency.level not in levels:
+            chosen.append(index)
+    chosen += [i for i in order if i not in chosen and clean(i, years[-1:])][: count - len(chosen)]
+    missing = {(i, years[-1]) for i in chosen} | {(first, year) for year in double if first is not None}
+    left = []
+    for report in reports:
+        if (report.index, report.year) in missing:
+            agency = report.agency
+            gone = breaks_mod.not_published(report.year, years[0], truth.deadline(agency, report.year),
+                                            agency.is_government)
+            left.append(replace(report, breaks=[gone]))
+    return [r for r in reports if (r.index, r.year) not in missing], left
 
 
 @dataclass
