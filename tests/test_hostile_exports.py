@@ -57,7 +57,7 @@ def hostile_db(report_txt: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
         con.execute("DELETE FROM narrative_items")
         con.executemany("INSERT INTO narrative_items VALUES (?, 'problems', ?, ?)",
                         [(report_id, i, text) for i, text in enumerate(HOSTILE, start=1)])
-        con.execute("INSERT INTO findings VALUES (?, 'check', 'x.rule', 'error', '=1+1', '@A1', '-3', NULL)",
+        con.execute("INSERT INTO findings VALUES (?, 'check', 'x.rule', 'error', '=1+1', '@A1', '-3', NULL, NULL)",
                     [report_id])
         con.execute("UPDATE reports SET fees_collected_yuan = -5")
     return db

@@ -101,3 +101,54 @@ def result_label(key: str) -> str:
 
 def item_label(key: str) -> str:
     return {i.key: i.label for i in layouts().items}.get(key, key)
+
+
+def cell_label(cell_id: str) -> str:
+    """A finding's cell id in the report's own words, for people reading a list of findings.
+
+        requests.granted.total                         → 表三 （一）予以公开 · 总计
+        review_litigation.review.total                 → 表四 行政复议 · 总计
+        active_disclosure.normative_documents.in_force → 表二 行政规范性文件 · 现行有效件数
+        requests                                       → 表三（整表）
+        report.published_on / section.problems         → 发布日期（…） / 第五部分 存在的主要问题及改进情况
+
+    An id it does not know is returned as it is (never an error: the list must still print).
+    """
+    from workbench.checks.names import REPORT_FIELD_ZH, STATED_ZH, TABLE_ZH
+
+    head, _, rest = cell_id.strip().partition(".")
+    if head in TABLE_ZH:
+        if not rest:
+            return f"{TABLE_ZH[head]}（整表）"
+        key, _, column = rest.partition(".")
+        if head == "requests":
+            where = f"{_request_row_in_table(key)} · {applicant_label(column)}" if column else _request_row_in_table(key)
+        elif head == "review_litigation":
+            where = f"{proceeding_label(key)} · {result_label(column)}" if column else proceeding_label(key)
+        else:
+            measure = layouts().measure_labels.get(column, column)
+            where = f"{item_label(key)} · {measure}" if column else item_label(key)
+        return f"{TABLE_ZH[head]} {where}"
+    if head == "report" and rest:
+        return REPORT_FIELD_ZH.get(rest, cell_id)
+    if head == "section" and rest:
+        key, _, stated = rest.partition(".")
+        section = next((s for s in layouts().sections if s.key == key), None)
+        if section is None:
+            return cell_id
+        name = f"第{section.ordinal}部分 {section.label}"
+        return f"{name} · 正文所述{STATED_ZH.get(stated, stated)}" if stated else name
+    return cell_id
+
+
+def _request_row_in_table(key: str) -> str:
+    """A section 三 row with its group: 4.保护第三方合法权益 is （三）不予公开's 4th reason."""
+    rows = layouts().request_rows
+    index = next((i for i, r in enumerate(rows) if r.key == key), None)
+    if index is None:
+        return key
+    label = re.sub(r"^[一二三四五六七八九十]、", "", rows[index].label)
+    if re.match(r"\d", label):
+        group = next((r.label for r in reversed(rows[:index]) if r.label.startswith("（")), "")
+        label = f"{group.split()[0]} {label}" if group else label
+    return label if len(label) <= _LABEL_MAX + 8 else label[:_LABEL_MAX + 8] + "…"
