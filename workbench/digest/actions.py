@@ -33,6 +33,7 @@ class ActionItem:
     label: str
     anchor: str
     agencies: list[str] = field(default_factory=list)  # "机关（说明）", most pressing first
+    agency_ids: list[str] = field(default_factory=list)  # the same agencies' canonical ids
     unavailable: str | None = None  # why the line cannot be counted (no roster, no narrative run)
 
     @property
@@ -41,7 +42,7 @@ class ActionItem:
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "label": self.label, "count": self.count, "agencies": self.agencies,
-                "unavailable": self.unavailable}
+                "agency_ids": self.agency_ids, "unavailable": self.unavailable}
 
 
 @cache
@@ -74,6 +75,7 @@ def _from_findings(d: Digest, spec: dict[str, Any]) -> ActionItem:
     chosen = frame.filter(pl.Series(keep, dtype=pl.Boolean))
     counts = chosen.group_by("agency_id").agg(pl.len().alias("n")).sort(["n", "agency_id"], descending=[True, False])
     item.agencies = [f"{a}（{n}条）" if n > 1 else a for a, n in counts.iter_rows()]
+    item.agency_ids = counts["agency_id"].to_list()
     return item
 
 
@@ -86,6 +88,7 @@ def _from_roster(d: Digest, spec: dict[str, Any]) -> ActionItem:
     missing = frame.filter(pl.col("on_roster") & (pl.col("status") == "未发布（已过期限）"))
     item.agencies = [f"{name}（逾期{days}天）" if days is not None else name
                      for name, days in missing.select("name", "days_late").iter_rows()]
+    item.agency_ids = missing["agency_id"].to_list()
     return item
 
 
@@ -96,8 +99,8 @@ def _from_copied(d: Digest, spec: dict[str, Any]) -> ActionItem:
         item.unavailable = "尚未运行第五部分比较（workbench narrative）"
         return item
     fives = frame.filter(pl.col("part") == "五")
-    agencies = dict.fromkeys(fives["agency_id"].to_list())
-    item.agencies = list(agencies)
+    item.agency_ids = list(dict.fromkeys(fives["agency_id"].to_list()))
+    item.agencies = list(item.agency_ids)
     return item
 
 
