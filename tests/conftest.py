@@ -43,3 +43,17 @@ def small_db(digest_base: Path) -> Path:
     from digest_support import build_small_db
 
     return build_small_db(digest_base / "store")
+
+
+@pytest.fixture
+def real_store(tmp_path: Path) -> tuple[Path, Path]:
+    """data/real copied to a temp folder and loaded into a fresh store: (folder, db)."""
+    import shutil
+
+    from workbench.store import ingest
+
+    folder = tmp_path / "real"
+    shutil.copytree(REAL, folder)
+    db = tmp_path / "wb.duckdb"
+    assert ingest([folder], db, registry=ROOT / "data" / "agencies.csv", workers=1).failed == 0
+    return folder, db

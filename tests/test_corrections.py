@@ -4,7 +4,6 @@ re-ingest, the checks judge the corrected figures, and the revision log shows bo
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -21,15 +20,6 @@ REGISTRY = ROOT / "data" / "agencies.csv"
 CELL = "review_litigation.review.total"  # Hongze 2023 prints 10 upheld + 1 corrected; its total reads 0
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> tuple[Path, Path]:
-    folder = tmp_path / "real"
-    shutil.copytree(REAL, folder)
-    db = tmp_path / "wb.duckdb"
-    assert ingest([folder], db, registry=REGISTRY, workers=1).failed == 0
-    return folder, db
-
-
 def _review_total_findings(db: Path) -> list[str]:
     return [f["message"] for f in stored_findings(db, 2023, "洪泽") if f["rule"] == "review.total"]
 
@@ -41,8 +31,8 @@ def _current_value(db: Path) -> tuple[int, object]:
                            " AND v.proceeding = 'review' AND v.result = 'total'").fetchone()
 
 
-def test_a_correction_is_checked_logged_and_survives_reingest(store: tuple[Path, Path]) -> None:
-    folder, db = store
+def test_a_correction_is_checked_logged_and_survives_reingest(real_store: tuple[Path, Path]) -> None:
+    folder, db = real_store
     assert any("行政复议：" in m for m in _review_total_findings(db))
     filed = correct_cell(db, "洪泽", 2023, CELL, 11, note="原文总计11", by="王五", registry=REGISTRY)
     assert (filed.read, filed.value, filed.revision) == (0, 11, 2)
@@ -73,8 +63,8 @@ def test_a_correction_is_checked_logged_and_survives_reingest(store: tuple[Path,
     assert [c["cleared"] for c in list_corrections(db)] == [True, False]
 
 
-def test_bad_corrections_change_nothing(store: tuple[Path, Path]) -> None:
-    _, db = store
+def test_bad_corrections_change_nothing(real_store: tuple[Path, Path]) -> None:
+    _, db = real_store
     before = db.read_bytes()
     with pytest.raises(StoreError, match="表.行.列"):
         correct_cell(db, "洪泽", 2023, "review.total", 1)
@@ -89,8 +79,8 @@ def test_bad_corrections_change_nothing(store: tuple[Path, Path]) -> None:
     assert db.read_bytes() == before
 
 
-def test_the_cli_shows_cells_and_corrects(store: tuple[Path, Path]) -> None:
-    _, db = store
+def test_the_cli_shows_cells_and_corrects(real_store: tuple[Path, Path]) -> None:
+    _, db = real_store
     runner = CliRunner()
     shown = runner.invoke(app, ["correct", "--db", str(db), "--agency", "洪泽", "--year", "2023", "--show",
                                 "--cell", "review_litigation.review"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -19,21 +18,12 @@ REGISTRY = ROOT / "data" / "agencies.csv"
 PINGTAN_2020 = "2020_pingtan_text.txt"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> tuple[Path, Path]:
-    folder = tmp_path / "real"
-    shutil.copytree(REAL, folder)
-    db = tmp_path / "wb.duckdb"
-    assert ingest([folder], db, registry=REGISTRY, workers=1).failed == 0
-    return folder, db
-
-
 def _outcome_sums(db: Path) -> list[dict]:
     return [f for f in list_findings(db, year=2020, agency="平潭") if f["rule"] == "requests.outcome_sum"]
 
 
-def test_a_dismissed_finding_stays_dismissed_after_a_new_revision_and_a_recheck(store: tuple[Path, Path]) -> None:
-    folder, db = store
+def test_a_dismissed_finding_stays_dismissed_after_a_new_revision_and_a_recheck(real_store: tuple[Path, Path]) -> None:
+    folder, db = real_store
     first, second = _outcome_sums(db)  # the real 2020 Pingtan report breaks this identity in two columns
     done = review_findings(db, [first["finding_id"][:6]], "dismiss", note="原文如此，已电话核实", reviewer="张三")
     assert [d["finding_key"] for d in done] == [first["finding_key"]]
@@ -59,8 +49,8 @@ def test_a_dismissed_finding_stays_dismissed_after_a_new_revision_and_a_recheck(
     assert {r["finding_id"] for r in rechecked} == {first["finding_id"], second["finding_id"]}
 
 
-def test_the_python_key_is_the_store_key(store: tuple[Path, Path]) -> None:
-    _, db = store
+def test_the_python_key_is_the_store_key(real_store: tuple[Path, Path]) -> None:
+    _, db = real_store
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("SELECT agency_id, year, rule, cells, section, message, finding_key, finding_id"
                            " FROM findings_detail").fetchall()
@@ -71,8 +61,8 @@ def test_the_python_key_is_the_store_key(store: tuple[Path, Path]) -> None:
     # Every finding of the checks names its cells (the parser's notes may go by section).
     assert all(cells for _, _, rule, cells, *_ in rows if not rule.startswith(("read.", "parse.")))
 
-def test_dismissing_needs_a_reason_and_ids_must_name_one_finding(store: tuple[Path, Path]) -> None:
-    _, db = store
+def test_dismissing_needs_a_reason_and_ids_must_name_one_finding(real_store: tuple[Path, Path]) -> None:
+    _, db = real_store
     target = _outcome_sums(db)[0]["finding_id"]
     with pytest.raises(StoreError, match="理由"):
         review_findings(db, [target], "dismiss")
@@ -83,8 +73,8 @@ def test_dismissing_needs_a_reason_and_ids_must_name_one_finding(store: tuple[Pa
     with pytest.raises(StoreError, match="多条"):
         review_findings(db, [shared], "confirm")
 
-def test_the_cli_shows_the_review_in_check_and_reopens(store: tuple[Path, Path]) -> None:
-    _, db = store
+def test_the_cli_shows_the_review_in_check_and_reopens(real_store: tuple[Path, Path]) -> None:
+    _, db = real_store
     runner = CliRunner()
     target = _outcome_sums(db)[0]["finding_id"]
     result = runner.invoke(app, ["review", "dismiss", target, "--db", str(db), "--note", "口径不同", "--by", "李四"])
@@ -101,9 +91,9 @@ def test_the_cli_shows_the_review_in_check_and_reopens(store: tuple[Path, Path])
     assert [f["rule"] for f in stored_findings(db, 2020, "平潭") if f["review"]] == []
 
 
-def test_an_agency_is_found_by_any_of_its_names(store: tuple[Path, Path]) -> None:
+def test_an_agency_is_found_by_any_of_its_names(real_store: tuple[Path, Path]) -> None:
     """The registry's alias (平潭综合实验区管理委员会) finds the agency in every command: one macro."""
-    _, db = store
+    _, db = real_store
     by_alias = {f["finding_id"] for f in list_findings(db, agency="平潭综合实验区管理委员会")}
     assert by_alias and by_alias == {f["finding_id"] for f in list_findings(db, agency="平潭综合实验区")}
     assert {r["agency"] for r in stored_findings(db, agency="平潭综合实验区管理委员会")} == {"平潭综合实验区"}
