@@ -334,7 +334,9 @@ def publish(temp: Path, db: Path) -> None:
     """fsync the finished copy, then atomically put it in place of the database."""
     with open(temp, "rb") as handle:
         os.fsync(handle.fileno())
+    kill_point("publish")  # test hooks: the copy is complete, then in place but not yet synced
     os.replace(temp, db)
+    kill_point("published")
     dir_fd = os.open(db.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)

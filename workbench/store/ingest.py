@@ -51,6 +51,7 @@ from workbench.sources import iter_report_files
 from workbench.store.agencies import Registry
 from workbench.store.connect import (
     DEFAULT_DB,
+    kill_point,
     remove_stale_temps,
     snapshot,
     writer_lock,
@@ -209,18 +210,24 @@ def _load(con: duckdb.DuckDBPyConnection, parsed: Iterator[Rows], duplicates: li
     batch: list[dict[str, Any]] = []
     with _progress(total, progress) as advance:
         for rows in parsed:
+            kill_point("parse")  # test hook: a file parsed, nothing loaded yet
             outcome = outcome_from_rows(rows)
             batch.append(outcome)
             advance(outcome)
             if len(batch) >= batch_size:
                 loader.apply(batch)
+                kill_point("load")
                 batch = []
         if batch:
             loader.apply(batch)
+            kill_point("load")
     loader.add_duplicates(duplicates)
     loader.reconcile_agencies()
+    kill_point("agencies")
     loader.recheck()
+    kill_point("recheck")
     loader.finish()
+    kill_point("finish")
 
 
 @contextlib.contextmanager
