@@ -64,6 +64,8 @@ MESSAGES = {
                   "若文件已损坏，请把它移走后重新运行 workbench ingest 重建（该文件未被修改）",
     "locked": "无法打开数据库 {path}：另一个程序正以写方式占用它（{detail}）；请关闭该程序后重试",
     "unwritable": "无法写入 {folder}（{detail}）：请把 --db 指向有写权限的文件夹",
+    "no_space": "写入数据库副本时空间不足（{detail}）：{db} 未被修改；请在 {folder} 所在磁盘腾出空间"
+                "（约为数据库大小的两倍）后重新运行",
 }
 
 
@@ -136,6 +138,17 @@ def _open_error(path: Path, exc: duckdb.Error) -> str:
     detail = " ".join(str(exc).split())
     key = "locked" if "lock" in detail.lower() else "not_duckdb"
     return MESSAGES[key].format(path=path, detail=detail)
+
+
+_NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_NO_SPACE_WORDS = ("no space left", "file too large", "disk quota", "could not write")
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """A write that failed for want of room (full disk, quota, file size limit), not a bug."""
+    if isinstance(exc, OSError) and exc.errno in _NO_SPACE_ERRNOS:
+        return True
+    return any(word in str(exc).lower() for word in _NO_SPACE_WORDS)
 
 
 def _unwritable(folder: Path, exc: OSError | duckdb.Error) -> StoreError:
@@ -275,6 +288,9 @@ def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                 shutil.copyfile(db, temp)
             con = duckdb.connect(str(temp))
         except (OSError, duckdb.IOException) as exc:
+            if _out_of_space(exc):
+                raise StoreError(MESSAGES["no_space"].format(
+                    db=db, folder=db.parent, detail=" ".join(str(exc).split())[:200])) from None
             raise _unwritable(db.parent, exc) from None
         try:
             # DuckDB caches written blocks up to 80 % of RAM by default; writers append and
@@ -286,9 +302,19 @@ def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
             update_derived(con)
             con.execute("CHECKPOINT")
+        except (OSError, duckdb.IOException, duckdb.FatalException) as exc:
+            if not _out_of_space(exc):
+                raise
+            raise StoreError(MESSAGES["no_space"].format(
+                db=db, folder=db.parent, detail=" ".join(str(exc).split())[:200])) from None
         finally:
             con.close()
-        publish(temp, db)
+        try:
+            publish(temp, db)
+        except OSError as exc:
+            if not _out_of_space(exc):
+                raise
+            raise StoreError(MESSAGES["no_space"].format(db=db, folder=db.parent, detail=exc.strerror)) from None
     finally:
         temp.unlink(missing_ok=True)
         Path(str(temp) + ".wal").unlink(missing_ok=True)
