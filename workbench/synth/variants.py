@@ -9,7 +9,9 @@ cell for cell as the HTML does. Used by ``tests/test_text_grids.py`` and
 Shapes so far: Markdown with a ``|---|`` after every row, GFM Markdown (one
 separator under the header), a table split across pages with a repeated header
 row, tab-separated text, ``<table>`` markup kept in text, headings renumbered
-(narrative first, tables from 一 again) and a missing 五、 heading.
+(narrative first, tables from 一 again), a missing 五、 heading; and in the cells: full-width
+digits, thousands separators, 1、 for 1. (and (一) for （一）), spaces inside labels, and a page's
+footer and running header as rows inside a table.
 """
 
 from __future__ import annotations
@@ -119,6 +121,71 @@ def no_problems_heading(source: Source) -> str:
     return "\n".join(head + [line for chunk in order for line in chunk])
 
 
+# --- what hands and converters do to the cells themselves (rendered as GFM Markdown) --------
+
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_FULL_WIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{5,}")
+
+
+def _cells_rewritten(source: Source, number: Callable[[str], str] = str, label: Callable[[str], str] = str,
+                     extra_rows: Callable[[list[list[str]]], list[list[str]]] | None = None) -> Source:
+    pieces: list[Piece] = []
+    for kind, content in source.pieces:
+        if kind == "p":
+            pieces.append((kind, content))
+            continue
+        rows = [[number(c) if _NUMBER.match(c) else label(c) for c in row] for row in content]  # type: ignore[union-attr]
+        pieces.append((kind, extra_rows(rows) if extra_rows else rows))
+    return Source(pieces, source.tables_markup, source.title)
+
+
+def _thousands(text: str) -> str:
+    return f"{int(text):,}" if text.lstrip("-").isdigit() and abs(int(text)) >= 1000 else text
+
+
+def _ordinals_swapped(text: str) -> str:
+    """1. ↔ 1、 and （一） ↔ (一): the two ways reports number their rows."""
+    text = re.sub(r"^(\d+)\.(?!\d)", r"\1<、>", text)
+    text = re.sub(r"^(\d+)、", r"\1.", text).replace("<、>", "、")
+    text = re.sub(r"^（([一二三四五六七八九十]+)）", r"(\1)", text)
+    return text
+
+
+def _spaced(text: str) -> str:
+    """Spaces a PDF's justified table cells leave inside long labels."""
+    return _CJK_RUN.sub(lambda m: " ".join(m.group(0)[i:i + 4] for i in range(0, len(m.group(0)), 4)), text)
+
+
+def _page_furniture(title: str) -> Callable[[list[list[str]]], list[list[str]]]:
+    """A long table broken by a page: its footer and the next page's running header as rows."""
+    def insert(rows: list[list[str]]) -> list[list[str]]:
+        if len(rows) < 10:
+            return rows
+        return [*rows[:7], ["— 3 —"], [title], *rows[7:]]
+    return insert
+
+
+def fullwidth_digits(source: Source) -> str:
+    return markdown(_cells_rewritten(source, number=lambda c: c.translate(_FULL_WIDTH)), separator_every_row=False)
+
+
+def thousands_separators(source: Source) -> str:
+    return markdown(_cells_rewritten(source, number=_thousands), separator_every_row=False)
+
+
+def ordinal_style(source: Source) -> str:
+    return markdown(_cells_rewritten(source, label=_ordinals_swapped), separator_every_row=False)
+
+
+def spaced_labels(source: Source) -> str:
+    return markdown(_cells_rewritten(source, label=_spaced), separator_every_row=False)
+
+
+def page_furniture_in_table(source: Source) -> str:
+    return markdown(_cells_rewritten(source, extra_rows=_page_furniture(source.title)), separator_every_row=True)
+
+
 # name -> (file suffix, builder)
 VARIANTS: dict[str, tuple[str, Callable[[Source], str]]] = {
     "md_separator_every_row": (".md", lambda s: markdown(s, separator_every_row=True)),
@@ -129,6 +196,11 @@ VARIANTS: dict[str, tuple[str, Callable[[Source], str]]] = {
     "html_tables_in_text": (".txt", html_tables_in_text),
     "restarted_numbering": (".md", restarted_numbering),
     "no_problems_heading": (".md", no_problems_heading),
+    "fullwidth_digits": (".md", fullwidth_digits),
+    "thousands_separators": (".md", thousands_separators),
+    "ordinal_style": (".md", ordinal_style),
+    "spaced_labels": (".md", spaced_labels),
+    "page_furniture_in_table": (".md", page_furniture_in_table),
 }
 
 
