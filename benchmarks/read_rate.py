@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from workbench.parse import parse_file
-from workbench.synth.variants import VARIANTS, source_from_html, write_variants
+from workbench.synth.variants import VARIANTS, narrow_label_pdfs, source_from_html, write_variants
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = (("active_disclosure", "item", "measure"), ("requests", "row", "applicant"),
@@ -45,6 +45,18 @@ def corpus(generated: int, workdir: Path) -> list[tuple[Path, dict]]:
     return reports
 
 
+def _score(row: list[int], want: dict, document: Path) -> None:
+    """Add one document to a variant's row: reports, cells, exact cells, cells with a wrong number."""
+    try:
+        got = cells(parse_file(document).to_dict())
+    except Exception:  # noqa: BLE001  (a variant that fails to parse scores 0)
+        got = {}
+    row[0] += 1
+    row[1] += len(want)
+    row[2] += sum(got.get(k) == v for k, v in want.items())
+    row[3] += sum(got.get(k, (None, True))[0] is not None and got[k][0] != v[0] for k, v in want.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generated", type=int, default=0, help="generated agencies to add (× 2019–2024)")
@@ -56,17 +68,12 @@ def main() -> None:
             written = write_variants(source_from_html(path, title), Path(tmp) / "variants", path.stem)
             want = cells(truth)
             for name, variant in written.items():
-                try:
-                    got = cells(parse_file(variant).to_dict())
-                except Exception:  # noqa: BLE001  (a variant that fails to parse scores 0)
-                    got = {}
-                row = totals[name]
-                row[0] += 1
-                row[1] += len(want)
-                row[2] += sum(got.get(k) == v for k, v in want.items())
-                row[3] += sum(got.get(k, (None, True))[0] is not None and got[k][0] != v[0] for k, v in want.items())
+                _score(totals[name], want, variant)
+        if args.generated:  # PDFs with narrow, wrapped table-三 label columns, from generated reports
+            for path, truth in narrow_label_pdfs(Path(tmp) / "narrow", args.generated, range(2019, 2025), seed=5):
+                _score(totals["pdf_narrow_labels"], cells(truth), path)
     print(f"{'variant':28} {'reports':>7} {'cells':>7} {'strict accuracy':>16} {'wrong cells':>11}")
-    for name in VARIANTS:
+    for name in [*VARIANTS, *(["pdf_narrow_labels"] if args.generated else [])]:
         reports, total, exact, wrong = totals[name]
         print(f"{name:28} {reports:7d} {total:7d} {100 * exact / max(total, 1):15.2f}% {wrong:11d}")
 

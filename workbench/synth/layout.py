@@ -88,6 +88,7 @@ class Style:
     partial_note: bool = True
     procurement_unit: str = ""  # "" | 元 | 万元
     split_active: bool = False  # section 二 as one small table per clause
+    narrow_labels: bool = False  # table 三's label columns squeezed: labels wrap two characters a line
     spaced_date: bool = False
     extras: dict[str, object] = field(default_factory=dict)  # renderer-specific habits
 
@@ -248,7 +249,8 @@ def requests_table(report: dict, style: Style) -> TableBlock:
         cells += [Cell(format_number(values[(row, c.key)], style), kind="value", ref=("requests", row, c.key))
                   for c in columns]
         body.append(cells)
-    return TableBlock("requests", header + body, [30.0, 44.0, 142.0] + [38.0] * 6 + [40.0])
+    widths = [16.0, 20.0, 28.0] + [60.0] * 7 if style.narrow_labels else [30.0, 44.0, 142.0] + [38.0] * 6 + [40.0]
+    return TableBlock("requests", header + body, widths)
 
 
 def _request_label_cells(row: str, label: str, printed: list[str], outcomes: list[str],

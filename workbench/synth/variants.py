@@ -231,3 +231,25 @@ def write_variants_beside_truth(reports: list[tuple[Path, Path]], outdir: Path) 
                 json.dumps(truth, ensure_ascii=False, indent=1), "utf-8")
             written.append(path)
     return written
+
+
+def narrow_label_pdfs(outdir: Path, agencies: int, years: range, seed: int) -> list[tuple[Path, dict]]:
+    """Generated reports as PDFs whose table-三 label columns are so narrow that each label wraps
+    two characters a line over many lines (2.没 / 有现 / 成信 / 息需 …), each with its truth record."""
+    import dataclasses
+    import random
+
+    from workbench.synth import render_pdf
+    from workbench.synth.layout import build_blocks, make_style
+    from workbench.synth.report import build_reports
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for report in build_reports(agencies, years, seed=seed):
+        style = make_style(random.Random(f"{seed}:{report.index}:{report.year}:narrow"), report.record["template"])
+        style = dataclasses.replace(style, narrow_labels=True)
+        title = f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
+        path = outdir / f"narrow_{report.agency.slug}_{report.year}.pdf"
+        path.write_bytes(render_pdf.render(build_blocks(report.record, report.prose, style), style, title))
+        written.append((path, report.record))
+    return written
