@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -69,11 +70,20 @@ def main() -> None:
             want = cells(truth)
             for name, variant in written.items():
                 _score(totals[name], want, variant)
+        extra = []
         if args.generated:  # PDFs with narrow, wrapped table-三 label columns, from generated reports
+            extra.append("pdf_narrow_labels")
+            pdftotext = shutil.which("pdftotext")  # poppler; the rows are left out where it is missing
+            extra += ["pdftotext_layout", "pdftotext_reading_order"] if pdftotext else []
             for path, truth in narrow_label_pdfs(Path(tmp) / "narrow", args.generated, range(2019, 2025), seed=5):
                 _score(totals["pdf_narrow_labels"], cells(truth), path)
+                for name, flags in (("pdftotext_layout", ["-layout"]), ("pdftotext_reading_order", [])):
+                    if pdftotext:
+                        text = path.with_suffix(f".{name}.txt")
+                        subprocess.run([pdftotext, *flags, "-enc", "UTF-8", str(path), str(text)], check=True)
+                        _score(totals[name], cells(truth), text)
     print(f"{'variant':28} {'reports':>7} {'cells':>7} {'strict accuracy':>16} {'wrong cells':>11}")
-    for name in [*VARIANTS, *(["pdf_narrow_labels"] if args.generated else [])]:
+    for name in [*VARIANTS, *extra]:
         reports, total, exact, wrong = totals[name]
         print(f"{name:28} {reports:7d} {total:7d} {100 * exact / max(total, 1):15.2f}% {wrong:11d}")
 

@@ -48,3 +48,49 @@ def test_reading_order_text_never_guesses_and_never_blames(stem: str) -> None:
     assert sum(value is not None for value, _ in got.values()) >= 8  # the rows printed in line are read
     assert {f.rule for f in record.findings if f.rule.startswith("read.")} >= {"read.requests_unread"}
     assert not [f for f in check_report(record) if f.rule == "tables.blank"]
+
+
+# Generated reports (workbench.synth, reportlab PDFs) through pdftotext, beside their truth. In the
+# 2019 template's reading order the numbers of table 二's last rows come before their labels, so a
+# label's "next numbers" are the next block's: they were once read into 行政事业性收费 (56 → 290).
+GENERATED = sorted(p.name.removesuffix(".layout.txt") for p in (TEXTS / "generated").glob("*.layout.txt"))
+# PDFs whose table-三 label columns wrap two characters a line, through pdftotext -layout: a
+# pattern matches only a label's last words (执法案卷), printed after the row's numbers.
+NARROW = sorted(p.name.removesuffix(".narrow_layout.txt") for p in (TEXTS / "generated").glob("*.narrow_layout.txt"))
+
+
+def _truth(stem: str) -> dict[tuple, object]:
+    import json
+
+    record = json.loads((TEXTS / "generated" / f"{stem}.expected.json").read_text("utf-8"))
+    names = {"active_disclosure": ("ActiveCell", "item", "measure"), "requests": ("RequestCell", "row", "applicant"),
+             "review_litigation": ("ReviewCell", "proceeding", "result")}
+    return {(kind, c[a], c[b]): c["value"] for table, (kind, a, b) in names.items() for c in record[table]}
+
+
+@pytest.mark.parametrize("stem", GENERATED)
+def test_generated_layout_text_reads_cell_for_cell(stem: str) -> None:
+    got = _values(parse_file(TEXTS / "generated" / f"{stem}.layout.txt"))
+    assert {k: v for k, (v, _) in got.items()} == _truth(stem)
+    assert not any(unread for _, unread in got.values())
+
+
+@pytest.mark.parametrize("stem", GENERATED)
+def test_generated_reading_order_never_puts_a_number_in_a_wrong_cell(stem: str) -> None:
+    record = parse_file(TEXTS / "generated" / f"{stem}.raw.txt")
+    truth, got = _truth(stem), _values(record)
+    wrong = [(k, value, truth[k]) for k, (value, _) in got.items() if value is not None and value != truth[k]]
+    false_blank = [k for k, (value, unread) in got.items() if value is None and not unread and truth[k] is not None]
+    assert wrong == [] and false_blank == []
+    assert not [f for f in check_report(record) if f.rule == "tables.blank"]
+
+
+@pytest.mark.parametrize("stem", NARROW)
+def test_narrow_labels_in_layout_text_never_take_the_next_rows_numbers(stem: str) -> None:
+    record = parse_file(TEXTS / "generated" / f"{stem}.narrow_layout.txt")
+    truth, got = _truth(stem), _values(record)
+    wrong = [(k, value, truth[k]) for k, (value, _) in got.items() if value is not None and value != truth[k]]
+    false_blank = [k for k, (value, unread) in got.items() if value is None and not unread and truth[k] is not None]
+    assert wrong == [] and false_blank == []
+    assert got[("RequestCell", "denied_enforcement_file", "total")] == (truth[("RequestCell", "denied_enforcement_file",
+                                                                                "total")], False)

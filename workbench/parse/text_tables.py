@@ -45,6 +45,7 @@ _STRAY = "\x00stray"  # key in a runs dict: some number stands outside every row
 _SILENT_NOTE = "no number printed after the label (the numbers may stand apart from the labels)"
 
 
+
 class _Text:
     """Section text in two aligned forms: ``spaced`` keeps every character (spaces are
     cell boundaries), ``labels`` drops whitespace and value digits, so a label that
@@ -92,14 +93,37 @@ def _find_labels(text: _Text, labels: list[Label]) -> list[_Hit]:
         if not matches:
             continue
         first = min(matches, key=lambda m: (m.start(), -m.end()))
-        hits.append(_Hit(label.key, first.start(), first.end()))
+        start = _label_start(text.labels, first.start(), position, label)
+        hits.append(_Hit(label.key, start, first.end()))
         position = first.end()
     return hits
 
 
-def _runs(text: _Text, hits: list[_Hit], labels: dict[str, Label]) -> dict[str, str]:
-    """Each found label's printed run: the number text after its words, up to the next label."""
+def _label_start(view: str, start: int, floor: int, label: Label) -> int:
+    """Where the label's words begin: a pattern may match only their end (执法案卷 of
+    7.属于行政执法案卷), and a narrow column wraps the rest onto earlier lines, before the
+    row's numbers. Step back over the label's own preceding words as the view prints them."""
+    official = re.sub(r"\s+", "", _ORDINAL.sub(r"\1.", nfkc(label.label)))
+    matched = view[start : start + 2]
+    at = official.find(matched) if matched else -1
+    if at <= 0:
+        return start
+    prefix = official[:at]
+    for length in range(min(len(prefix), start - floor), 0, -1):
+        if view[start - length : start] == prefix[-length:]:
+            return start - length
+    return start
+
+
+def _runs(text: _Text, hits: list[_Hit], labels: dict[str, Label], headers: tuple[str, ...] = ()) -> dict[str, str]:
+    """Each found label's printed run: the number text after its words, up to the next label.
+
+    ``headers``: the table's header words; a run that starts only after some of them belongs to
+    another block (the label's own numbers were printed before it)."""
     runs: dict[str, str] = {}
+    before = text.spaced[: text.spaced_at(hits[0].start)] if hits else ""
+    if any(not (len(m.group()) <= 2 and _is_ordinal_end(before, m.end())) for m in _NUMBER_TOKEN.finditer(before)):
+        runs[_STRAY] = ""  # numbers before the first label: the table prints numbers apart from labels
     for index, hit in enumerate(hits):
         # From the label's words (numbers may sit inside a wrapped label) to the next label.
         start = text.spaced_at(hit.start)
@@ -114,6 +138,15 @@ def _runs(text: _Text, hits: list[_Hit], labels: dict[str, Label]) -> dict[str, 
             after = text.spaced[text.spaced_at(hit.end) : end] if hit.end < len(text.labels) else ""
             runs[hit.key] = "" if _BLANK_MARK.match(after) else _SILENT
             continue
+        gap = re.sub(r"\s+", "", text.spaced[text.spaced_at(hit.end) : start + first.start()]) if hit.end < len(
+            text.labels) else ""
+        if any(word in gap for word in headers):
+            # The table's own header words (另一栏的“采购项目数量”, 第二十条第（九）项) stand between the
+            # label and the first number: pdftotext's reading order printed this row's numbers
+            # elsewhere (before the label). Those numbers are another block's: unread, never theirs.
+            runs[hit.key] = _SILENT
+            runs[_STRAY] = ""
+            continue
         run = _RUN_CHARS.match(region, first.start()).group()  # type: ignore[union-attr]
         after = region[first.start() + len(run) :]
         next_label = labels[hits[index + 1].key].label if index + 1 < len(hits) else ""
@@ -123,6 +156,15 @@ def _runs(text: _Text, hits: list[_Hit], labels: dict[str, Label]) -> dict[str, 
         if _TEN_THOUSAND.match(after):
             runs[hit.key] += _IN_10K  # the run's last cell is printed in 万元 (采购总金额 840.14万元)
     return runs
+
+
+# Header words of table 三 long enough not to occur inside a row label (自然人/其他/总计 do).
+_REQUEST_HEADERS = ("申请人情况", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
+
+
+def _active_headers(layouts: Layouts) -> tuple[str, ...]:
+    """Table 二's header words: each block's measure headings and its clause line."""
+    return tuple(nfkc(label) for label in layouts.measure_labels.values()) + ("第二十条", "信息内容")
 
 
 def _settle_silent(runs: dict[str, str], cells: dict[str, int]) -> dict[str, str]:
@@ -189,7 +231,7 @@ def _read_active(found: TableValues, text: str, layouts: Layouts, template: str,
     items = layouts.item_measures(template)
     spaced = _Text(text)
     hits = _find_labels(spaced, [i for i, _ in items])
-    runs = _runs(spaced, hits, {i.key: i for i, _ in items})
+    runs = _runs(spaced, hits, {i.key: i for i, _ in items}, _active_headers(layouts))
     runs = _settle_silent(runs, {i.key: len(m) for i, m in items})
     for item, measures in items:
         if item.key not in runs:
@@ -249,7 +291,7 @@ def _read_requests(found: TableValues, text: str, layouts: Layouts, layout: str)
     rows = list(layouts.request_rows_for(layout))
     spaced = _Text(text)
     hits = _find_labels(spaced, rows)
-    runs = _runs(spaced, hits, {r.key: r for r in rows})
+    runs = _runs(spaced, hits, {r.key: r for r in rows}, _REQUEST_HEADERS)
     runs = _settle_silent(runs, dict.fromkeys((r.key for r in rows), REQUEST_COLUMNS))
     options: dict[str, list[list[Number | None]]] = {}
     for row in rows:
