@@ -116,3 +116,23 @@ def test_synth_variants_read_as_their_truth(tmp_path: Path) -> None:
             want = {(c[first], c[second]): c["value"] for c in truth[table]}
             assert {(c[first], c[second]): c["value"] for c in got[table]} == want, (document.name, table)
             assert not any(c.get("unread") for c in got[table]), document.name
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_a_table_that_cannot_be_read_is_never_the_agencys_finding(tmp_path: Path, variant: str) -> None:
+    """Every variant with each number covered (a stamp, ▇▇▇): every cell unread, the workbench's
+    read.* notes, and no error against the agency — no blank table, no broken identity."""
+    from workbench.synth.variants import _cells_rewritten
+
+    suffix, build = VARIANTS[variant]
+    stamped = _cells_rewritten(_source(HTML_REPORTS[-1]), number=lambda _: "▇▇▇")
+    path = tmp_path / f"stamped{suffix}"
+    path.write_text(build(stamped), "utf-8")
+    record = parse_file(path)
+    printed = {(type(c).__name__, *list(vars(c).values())[:2]) for c in _html_record(HTML_REPORTS[-1]).table_cells
+               if c.value is not None}
+    cells = {(type(c).__name__, *list(vars(c).values())[:2]): c for c in record.table_cells}
+    assert all(cells[key].value is None and cells[key].unread for key in printed if key in cells)
+    assert {f.rule for f in record.findings if f.rule.startswith("read.")} >= {"read.requests_unread"}
+    errors = [f for f in check_report(record) if f.severity == "error"]
+    assert not [f for f in errors if f.rule.startswith(("tables.", "requests.", "review."))], errors

@@ -68,6 +68,9 @@ class TableValues:
         self.findings.append(Finding(rule, severity, message, section))
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")  # a cell with a Chinese word is a heading, not a mark over a number
+
+
 @dataclass
 class _Row:
     label: str
@@ -133,7 +136,14 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
 
 def _note_unreadable_row(found: TableValues, cells: list[str], request_rows: tuple[RequestRow, ...],
                          items: list) -> None:
-    """A row whose first cell is a template label and whose other cells hold text, not numbers."""
+    """A row whose first cell is a template label and whose other cells hold text, not numbers;
+    or table 四's row of values (15 cells) printed as marks without a single word of a heading."""
+    if len(cells) >= REVIEW_CELLS and all(c.strip() and not _CJK.search(c) for c in cells[-REVIEW_CELLS:]):
+        found.unreadable.add("review")
+        found.note("parse.unreadable_run", "warning",
+                   f"the grid prints '{' '.join(cells[-REVIEW_CELLS:])[:40]}' where table 四's numbers belong;"
+                   " cannot be read", "review")
+        return
     if len(cells) < 2 or not all(c.strip() for c in cells[1:]):
         return
     label = cells[0]

@@ -137,7 +137,15 @@ def _cells_rewritten(source: Source, number: Callable[[str], str] = str, label: 
             continue
         rows = [[number(c) if _NUMBER.match(c) else label(c) for c in row] for row in content]  # type: ignore[union-attr]
         pieces.append((kind, extra_rows(rows) if extra_rows else rows))
-    return Source(pieces, source.tables_markup, source.title)
+    markup = []
+    for table in source.tables_markup:  # the same cells in the kept <table> markup
+        soup = BeautifulSoup(table, "lxml")
+        for cell in soup.find_all(["td", "th"]):
+            text = cell.get_text(" ", strip=True)
+            if text:
+                cell.string = number(text) if _NUMBER.match(text) else label(text)
+        markup.append(str(soup.table))
+    return Source(pieces, markup, source.title)
 
 
 def _thousands(text: str) -> str:
