@@ -85,6 +85,10 @@ def test_published_folder(published: DigestResult) -> None:
     assert manifest["synthetic_reports"] > 0
     received = next(h for h in manifest["headline"] if h["key"] == "new_received")
     assert received["value"] > 0 and received["previous"] > 0
+    # A pasted trend chart says how many reports stand behind each year (the small store: 2022–2024).
+    for trend in ("request_outcomes", "review_litigation"):
+        svg = (folder / "charts" / f"{trend}.svg").read_text("utf-8")
+        assert "各年依据的报告" in svg and "2024年" in svg and "份" in svg, trend
 
 
 @pytest.mark.slow

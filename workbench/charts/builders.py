@@ -58,7 +58,7 @@ ITEM_LABELS = {
 # --- shared pieces ---------------------------------------------------------------------
 
 
-def no_data_chart(title: str, subtitle: str | None = None) -> alt.Chart:
+def no_data_chart(title: str, subtitle: str | list[str] | None = None) -> alt.Chart:
     """A chart of the normal size that says 暂无数据 (what every builder gives for no rows)."""
     frame = pl.DataFrame({"message": [NO_DATA]})
     return (
@@ -69,7 +69,8 @@ def no_data_chart(title: str, subtitle: str | None = None) -> alt.Chart:
     )
 
 
-def _title(text: str, subtitle: str | None) -> alt.TitleParams:
+def _title(text: str, subtitle: str | list[str] | None) -> alt.TitleParams:
+    """A subtitle of several lines is a list (a pasted chart keeps what stands behind it)."""
     return alt.TitleParams(text=text, subtitle=subtitle) if subtitle else alt.TitleParams(text)
 
 
@@ -141,7 +142,7 @@ def _year_totals_text(frame: pl.DataFrame, value: str) -> alt.Chart:
 
 
 def submitted_info_trend(
-    df: pl.DataFrame, *, title: str = "主动公开信息发布情况", subtitle: str | None = None,
+    df: pl.DataFrame, *, title: str = "主动公开信息发布情况", subtitle: str | list[str] | None = None,
     columns: int = 3,
 ) -> alt.Chart | alt.FacetChart:
     """Counts stated in section 一, one small panel per category, bars over the years.
@@ -177,7 +178,7 @@ def submitted_info_trend(
 
 
 def _items_trend(
-    df: pl.DataFrame, builder: str, title: str, subtitle: str | None
+    df: pl.DataFrame, builder: str, title: str, subtitle: str | list[str] | None
 ) -> alt.Chart | alt.LayerChart:
     cols = ["year", "item", "item_name", "decisions"]
     frame = _usable(df, cols, "decisions", builder)
@@ -211,7 +212,7 @@ def _items_trend(
 
 def service_items_trend(
     df: pl.DataFrame, *, title: str = "行政许可及其他对外管理服务事项处理决定",
-    subtitle: str | None = None,
+    subtitle: str | list[str] | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """Decisions on 行政许可 and 其他对外管理服务事项 per year, side by side.
 
@@ -222,7 +223,7 @@ def service_items_trend(
 
 
 def penalties_trend(
-    df: pl.DataFrame, *, title: str = "行政处罚及行政强制处理决定", subtitle: str | None = None,
+    df: pl.DataFrame, *, title: str = "行政处罚及行政强制处理决定", subtitle: str | list[str] | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """Decisions on 行政处罚 and 行政强制 per year. Columns: year, item, item_name, decisions."""
     return _items_trend(df, "penalties_trend", title, subtitle)
@@ -233,7 +234,7 @@ def penalties_trend(
 
 def request_outcomes_trend(
     df: pl.DataFrame, *, share: bool = False, title: str | None = None,
-    subtitle: str | None = None,
+    subtitle: str | list[str] | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """How requests were answered each year, stacked by outcome group.
 
@@ -285,7 +286,7 @@ def _outcome_label(value: object) -> str:
 
 
 def requests_by_applicant(
-    df: pl.DataFrame, *, title: str = "政府信息公开申请人构成", subtitle: str | None = None,
+    df: pl.DataFrame, *, title: str = "政府信息公开申请人构成", subtitle: str | list[str] | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """New requests per year stacked by applicant type (自然人, 商业企业 …).
 
@@ -354,7 +355,7 @@ def correction_rates(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def review_litigation_trend(
-    df: pl.DataFrame, *, title: str = "行政复议和行政诉讼情况", subtitle: str | None = None,
+    df: pl.DataFrame, *, title: str = "行政复议和行政诉讼情况", subtitle: str | list[str] | None = None,
 ) -> alt.Chart | alt.HConcatChart:
     """Cases per year by result, one panel per proceeding, with the correction rate line.
 
@@ -425,7 +426,7 @@ def review_litigation_trend(
 
 def top_agencies(
     df: pl.DataFrame, *, n: int = 10, title: str = "各机关比较", value_title: str = COUNT_TITLE,
-    subtitle: str | None = None, colour: str = CATEGORY_PALETTE[0],
+    subtitle: str | list[str] | None = None, colour: str = CATEGORY_PALETTE[0],
 ) -> alt.Chart | alt.LayerChart:
     """The n agencies with the largest value, as horizontal bars, largest on top.
 
@@ -455,7 +456,7 @@ def top_agencies(
 
 def agencies_by_band(
     df: pl.DataFrame, *, title: str = "各机关分布", band_title: str = "区间",
-    subtitle: str | None = None, colours: Sequence[str] | None = None,
+    subtitle: str | list[str] | None = None, colours: Sequence[str] | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """How many agencies fall in each band (e.g. 予以公开占比 <30% / 30%–60% / >60%).
 
@@ -492,7 +493,7 @@ def agencies_by_band(
 
 
 def tag_year_heatmap(
-    df: pl.DataFrame, *, title: str = "问题与改进措施主题年度分布", subtitle: str | None = None,
+    df: pl.DataFrame, *, title: str = "问题与改进措施主题年度分布", subtitle: str | list[str] | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """Narrative themes (tags of section 五 items) by year: colour and number = items.
 
@@ -531,7 +532,7 @@ def tag_year_heatmap(
 
 
 def findings_by_rule(
-    df: pl.DataFrame, *, title: str = "合规检查发现问题（按规则）", subtitle: str | None = None,
+    df: pl.DataFrame, *, title: str = "合规检查发现问题（按规则）", subtitle: str | list[str] | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """Findings per check rule, coloured by severity (错误 / 警告 / 提示), most frequent on top.
 

@@ -40,6 +40,7 @@ from workbench.store.connect import StoreError, upgrade_if_older
 # reports for year Y arrive until 31 March of Y+1, and a digest of the two reports that came
 # early would compare them with a whole year.
 LATEST_MIN_SHARE = 0.5
+TREND_LINE = 44  # characters of a chart subtitle line (a 2x PNG holds about this many)
 PLACEHOLDER = "〓"  # drawn instead of a character the chart font lacks (tables keep the name)
 
 PROCEEDING_ZH = {"review": "行政复议", "litigation_direct": "行政诉讼（直接起诉）",
@@ -370,20 +371,33 @@ class Digest(FindingSections):
         row = self.year_row(self.year) or {}
         caption = (f"依申请公开办理结果，按结果类别堆叠。{self.year}年办理结果总计 "
                    f"{format_count(row.get('total_processed'))} 件，其中予以公开 {format_count(row.get('granted'))} 件。")
-        chart = builders.request_outcomes_trend(self._outcomes(), subtitle=self.subtitle)
+        chart = builders.request_outcomes_trend(self._outcomes(), subtitle=self._trend_subtitle())
         return self.chart("request_outcomes", chart, caption + self._basis(), key=True)
 
-    def _basis(self) -> str:
+    def _trend_subtitle(self) -> list[str]:
+        """The synthetic-data note and, in lines a chart can hold, how many reports stand behind each year."""
+        lines: list[str] = []
+        for part in self._basis_parts():  # whole years to a line: 2023年41份（1份未能全部读取）
+            if lines and len(lines[-1]) + len(part) + 1 <= TREND_LINE:
+                lines[-1] += "、" + part
+            else:
+                lines.append(part if lines else "各年依据的报告：" + part)
+        return [line for line in (self.subtitle, *lines) if line]
+
+    def _basis_parts(self) -> list[str]:
         """How many reports stand behind each year of a trend, and how many were not fully read."""
-        if not hasattr(self, "_basis_text"):
+        if not hasattr(self, "_basis_list"):
             frame = self.q("read_coverage", agency=self.agency, region=self.region).filter(pl.col("year") <= self.year)
             per_year = (frame.group_by("year").agg(pl.len().alias("reports"),
                                                    (pl.col("coverage") != "fully_read").sum().alias("partial"))
                         .sort("year"))
-            parts = [f"{r['year']}年{r['reports']}份" + (f"（{r['partial']}份未能全部读取）" if r["partial"] else "")
-                     for r in per_year.to_dicts()]
-            self._basis_text = "各年依据的报告：" + "、".join(parts) + "。" if parts else ""
-        return self._basis_text
+            self._basis_list = [f"{r['year']}年{r['reports']}份" + (f"（{r['partial']}份未能全部读取）"
+                                                                  if r["partial"] else "") for r in per_year.to_dicts()]
+        return self._basis_list
+
+    def _basis(self) -> str:
+        parts = self._basis_parts()
+        return "各年依据的报告：" + "、".join(parts) + "。" if parts else ""
 
     def request_outcome_shares(self) -> Fragment:
         chart = builders.request_outcomes_trend(self._outcomes(), share=True, subtitle=self.subtitle)
@@ -394,7 +408,7 @@ class Digest(FindingSections):
         return self.chart("requests_by_applicant", chart, "本年新收申请按申请人类型构成。")
 
     def review_litigation(self) -> Fragment:
-        chart = builders.review_litigation_trend(self.scoped("digest_review_by_year"), subtitle=self.subtitle)
+        chart = builders.review_litigation_trend(self.scoped("digest_review_by_year"), subtitle=self._trend_subtitle())
         now = self.year_row(self.year) or {}
         caption = (f"行政复议和行政诉讼的结果（柱）与纠错率（折线）。{self.year}年行政复议纠错率 "
                    f"{H.percent(_ratio(now, 'review_corrected', 'review_concluded')) or '—'}。")
