@@ -173,3 +173,22 @@ def test_a_duplicated_row_printed_alike_end_to_end(tmp_path: Path) -> None:
     record = parse_file(_markdown_with(tmp_path, ["行政处罚", "1100"], after="行政处罚"))
     assert record.findings == []
     assert [c.value for c in record.active_disclosure] == [c.value for c in _parsed(NAME).active_disclosure]
+
+
+def test_two_numbers_in_one_cell_are_not_one_number(tmp_path: Path) -> None:
+    """A lost cell boundary (a fuzzing campaign's find: `<td>60</td><td colspan="2">60</td>` damaged
+    into one cell holding "60 60") was read as 6060. Two numbers in a cell are not read at all."""
+    from workbench.parse.numbers import parse_cell
+
+    assert parse_cell("60 60") == (None, False) and parse_cell("1,234") == (1234, True)
+    html = (REAL / "2019_shanghai_bgt.html").read_text("utf-8")
+    cell = '<p align="center">60</p></td><td colspan="2" nowrap="nowrap" style="width:101px;"><p align="center">60</p>'
+    assert html.count(cell) == 1
+    damaged = tmp_path / "damaged.html"
+    damaged.write_text(html.replace(cell, '<p align="center">60 60</p>'), "utf-8")
+    record = parse_file(damaged)
+    values = {(c.item, c.measure): c for c in record.active_disclosure}
+    assert 6060 not in [c.value for c in record.table_cells]
+    assert all(values[("normative_documents", m)].value is None and values[("normative_documents", m)].unread
+               for m in ("new_made", "new_published"))
+    assert values[("regulations", "total_published")].value == 524  # the rest of the table still reads

@@ -24,6 +24,11 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _ZERO_WORDS = {"无", "零", "没有"}
 
 
+# Digits, whitespace, digits inside one cell: two numbers (60 60: a lost cell boundary), or one
+# spaced out (1 234, 2 2)? Never decided by joining the digits: the cell is not read.
+_TWO_NUMBERS = re.compile(r"\d\s+\d")
+
+
 @lru_cache(maxsize=16384)  # tables repeat the same cell texts ("0", "", "1") thousands of times
 def parse_cell(text: str | None) -> tuple[Number | None, bool]:
     """A table cell's value: ``(value, True)``; blank → ``(None, True)``; text → ``(None, False)``.
@@ -33,7 +38,10 @@ def parse_cell(text: str | None) -> tuple[Number | None, bool]:
     """
     if text is None:
         return None, True
-    value = re.sub(r"\s+", "", nfkc(text))
+    spaced = nfkc(text).strip()
+    if _TWO_NUMBERS.search(spaced):
+        return None, False
+    value = re.sub(r"\s+", "", spaced)
     if _BLANK.match(value):
         return None, True
     if value in _ZERO_WORDS:

@@ -69,6 +69,7 @@ class TableValues:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")  # a cell with a Chinese word is a heading, not a mark over a number
+_DIGITS = re.compile(r"\d")
 
 
 @dataclass
@@ -76,6 +77,7 @@ class _Row:
     label: str
     values: list[Number | None]  # the trailing number-or-blank cells, in order
     raw: list[str]
+    label_cells: list[str] = field(default_factory=list)  # the cells the label was joined from
 
 
 def _split_row(cells: list[str]) -> _Row | None:
@@ -91,7 +93,7 @@ def _split_row(cells: list[str]) -> _Row | None:
     label = "".join(cells[:index])
     if not values:
         return None
-    return _Row(label=label, values=values, raw=cells[index:])
+    return _Row(label=label, values=values, raw=cells[index:], label_cells=list(cells[:index]))
 
 
 def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layout: str) -> TableValues:
@@ -208,7 +210,14 @@ def _shown(value: Number | None) -> str:
 
 def _store_item(found: TableValues, item: str, measures: tuple[str, ...], row: _Row) -> None:
     values = row.values[-len(measures) :]
-    if len(values) < len(measures):
+    stray = [c for c in row.label_cells[1:] if _DIGITS.search(c)]
+    if len(values) < len(measures) and stray:
+        # A cell with digits among the label cells where this row's numbers belong ("60 60":
+        # two numbers in one cell, a lost cell boundary): the row cannot be read.
+        found.note("parse.unreadable_run", "warning",
+                   f"{item}: the grid prints '{' '.join(stray)[:40]}' where numbers belong; cannot be read", "active")
+        values = [None] * len(measures)
+    elif len(values) < len(measures):
         found.note("parse.short_row", "warning",
                    f"{item}: {len(values)} value(s) for {len(measures)} columns", "active")
         values = [None] * (len(measures) - len(values)) + values
