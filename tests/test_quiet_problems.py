@@ -192,3 +192,18 @@ def test_two_numbers_in_one_cell_are_not_one_number(tmp_path: Path) -> None:
     assert all(values[("normative_documents", m)].value is None and values[("normative_documents", m)].unread
                for m in ("new_made", "new_published"))
     assert values[("regulations", "total_published")].value == 524  # the rest of the table still reads
+
+
+def test_a_number_longer_than_a_double_holds_is_not_read(tmp_path: Path) -> None:
+    """A campaign's find: digits inserted before 5949.08 made 81081847509645949.088667, stored as
+    81081847509645952 — digits the report does not print. Beyond 15 digits a value is not read."""
+    from workbench.parse.numbers import EXACT_DIGITS, parse_cell
+
+    assert parse_cell("9" * EXACT_DIGITS) == (int("9" * EXACT_DIGITS), True)
+    assert parse_cell("81081847509645949.088667") == (None, False)
+    text = (REAL / "2023_pingtan_text.txt").read_text("utf-8")
+    assert text.count("行政事业性收费5949.08") == 1
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text(text.replace("行政事业性收费5949.08", "行政事业性收费810818475096459" + "49.08"), "utf-8")
+    fees = next(c for c in parse_file(damaged).active_disclosure if c.item == "fees")
+    assert fees.value is None and fees.unread

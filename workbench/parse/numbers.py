@@ -22,6 +22,7 @@ _UNIT = re.compile(r"(万元|元|件|个|项|条|次|人次|宗|起|%)$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _ZERO_WORDS = {"无", "零", "没有"}
+EXACT_DIGITS = 15  # a double is exact to 15 significant digits
 
 
 # Digits, whitespace, digits inside one cell: two numbers (60 60: a lost cell boundary), or one
@@ -49,10 +50,16 @@ def parse_cell(text: str | None) -> tuple[Number | None, bool]:
     in_10k = value.endswith("万元")
     value = _UNIT.sub("", value)
     value = _THOUSANDS.sub("", value)
-    if not _NUMBER.match(value):
+    if not _NUMBER.match(value) or _too_long(value):
         return None, False
     number = float(value) if "." in value else int(value)
     return (yuan_from_10k(number) if in_10k else _tidy(number)), True
+
+
+def _too_long(number: str) -> bool:
+    """More digits than a double holds exactly (the store keeps table 二 as DOUBLE): such a value
+    would come back with other digits than the report prints, so it is not read at all."""
+    return sum(ch.isdigit() for ch in number) > EXACT_DIGITS
 
 
 def yuan_from_10k(number: Number) -> Number:
@@ -162,7 +169,7 @@ class _Cuttable:
 
 
 def _as_number(piece: str) -> Number | None:
-    if not piece or piece.startswith(".") or piece.endswith("."):
+    if not piece or piece.startswith(".") or piece.endswith(".") or _too_long(piece):
         return None
     if len(piece) > 1 and piece[0] == "0" and piece[1] != ".":
         return None
