@@ -27,6 +27,7 @@ from workbench.parse.numbers import (
     splits_with_totals,
     yuan_from_10k,
 )
+from workbench.parse.reading_order import fill_active, fill_requests, fill_review
 from workbench.parse.tables import REQUEST_COLUMNS, REVIEW_CELLS, TableValues
 from workbench.templates import Label, Layouts
 from workbench.textnorm import nfkc
@@ -252,6 +253,7 @@ def _read_active(found: TableValues, text: str, layouts: Layouts, template: str,
             chosen[-1] = yuan_from_10k(chosen[-1])  # as a grid cell "840.14万元" reads
         for measure, value in zip(measures, chosen, strict=True):
             found.active[(item.key, measure)] = value
+    fill_active(found, text, items, layouts.measure_labels)
 
 
 def _choose_active(found: TableValues, item: str, measures: tuple[str, ...], run: str,
@@ -318,6 +320,7 @@ def _read_requests(found: TableValues, text: str, layouts: Layouts, layout: str)
                        f"row {row.key}: '{run.strip()}' cannot be read as {REQUEST_COLUMNS} cells", "requests")
             options[row.key] = [[None] * REQUEST_COLUMNS]
     found.requests.update(_settle(found, options, [r.key for r in rows], "requests"))
+    fill_requests(found, text, rows)
 
 
 def _readings(run: str, groups: list[int]) -> tuple[list[list[Number]], list[list[Number]]]:
@@ -451,6 +454,7 @@ def _read_review(found: TableValues, text: str, layouts: Layouts) -> None:
     first = _FIRST_NUMBER.search(region)
     if first is None:
         found.review = [None] * REVIEW_CELLS
+        fill_review(found, text)
         return
     run = _RUN_CHARS.match(region, first.start()).group()  # type: ignore[union-attr]
     consistent, every = _readings(run, [5, 5, 5])
@@ -459,6 +463,7 @@ def _read_review(found: TableValues, text: str, layouts: Layouts) -> None:
         found.note("parse.unreadable_run", "warning",
                    f"'{run.strip()}' cannot be read as {REVIEW_CELLS} cells", "review")
         found.review = [None] * REVIEW_CELLS
+        fill_review(found, text)
         return
     if len(consistent) > 1:
         found.note("parse.ambiguous_split", "warning",
