@@ -98,3 +98,8 @@ def test_narrow_labels_in_layout_text_never_take_the_next_rows_numbers(stem: str
     assert wrong == [] and false_blank == []
     assert got[("RequestCell", "denied_enforcement_file", "total")] == (truth[("RequestCell", "denied_enforcement_file",
                                                                                 "total")], False)
+    # The group labels run down their own narrow column, one character a line, beside the rows'
+    # labels ((三)不予公开 beside 4.保/护第/三方): set apart, they no longer break the rows' words.
+    assert got[("RequestCell", "denied_third_party", "total")] == (truth[("RequestCell", "denied_third_party",
+                                                                           "total")], False)
+    assert sum(unread for _, unread in got.values()) <= 7  # at most one row (2.没有现成… wraps past its numbers)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from itertools import product
 
 from workbench.parse.identities import column_violations, row_total_holds
@@ -29,7 +30,7 @@ from workbench.parse.numbers import (
 )
 from workbench.parse.reading_order import fill_active, fill_requests, fill_review
 from workbench.parse.tables import REQUEST_COLUMNS, REVIEW_CELLS, TableValues
-from workbench.templates import Label, Layouts
+from workbench.templates import Label, Layouts, layouts
 from workbench.textnorm import nfkc
 
 _ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})、(?!\d)")
@@ -47,6 +48,62 @@ _SILENT_NOTE = "no number printed after the label (the numbers may stand apart f
 
 
 
+# A group label printed down a narrow column (（三）不予公开, 三、本年度办理结果): one character at
+# the start of several lines, set apart from the row label beside it by spaces, or alone.
+_VERTICAL_CHAR = re.compile(r"^( *)([\u4e00-\u9fff（）()、])(?: {2,}|$)")
+
+
+@cache
+def _group_labels() -> tuple[str, ...]:
+    return tuple(re.sub(r"\s+", "", nfkc(label)) for label in layouts().request_groups)
+
+
+def _without_vertical_labels(text: str) -> str:
+    """The text with table 三's group labels that run down a column blanked out (same length),
+    so they no longer interleave with the row labels beside them (保护第三方 read as 保（护第三三
+    方）). A column is a chain of lines (every line, or every other: pdftotext -layout may put a
+    line between two rows' label lines) starting with one character; only a chain that spells a
+    group label of the template is blanked, so a label's own last character on a line of its
+    own (案 / 卷) stays."""
+    lines = text.split("\n")
+    marks = [m.start(2) if (m := _VERTICAL_CHAR.match(line)) else None for line in lines]
+    out = list(lines)
+    used: set[int] = set()
+    for first, mark in enumerate(marks):
+        if mark is None or first in used:
+            continue
+        chain, at = [first], first
+        while (step := next((n for n in (at + 1, at + 2) if n < len(lines) and marks[n] is not None
+                             and n not in used), None)) is not None:
+            chain.append(step)
+            at = step
+        for group in _group_labels():
+            for n in _spelling(group, chain, [lines[n][marks[n]] for n in chain]):  # type: ignore[index]
+                used.add(n)
+                out[n] = lines[n][:marks[n]] + " " + lines[n][marks[n] + 1:]  # type: ignore[index,operator]
+    return "\n".join(out)
+
+
+def _spelling(group: str, chain: list[int], chars: list[str]) -> list[int]:
+    """The lines of ``chain`` whose characters spell ``group`` in order, where a row label's own
+    lone character (卷) may stand between two of them; [] when the chain does not spell it."""
+    for start, ch in enumerate(chars):
+        if ch != group[0]:
+            continue
+        picked, want = [chain[start]], 1
+        for n, other in zip(chain[start + 1:], chars[start + 1:], strict=True):
+            if want == len(group):
+                break
+            if other == group[want]:
+                picked.append(n)
+                want += 1
+            elif n - picked[-1] > 2:
+                break
+        if want == len(group):
+            return picked
+    return []
+
+
 class _Text:
     """Section text in two aligned forms: ``spaced`` keeps every character (spaces are
     cell boundaries), ``labels`` drops whitespace and value digits, so a label that
@@ -54,7 +111,7 @@ class _Text:
     as one phrase. Ordinals (``2.`` before a label) stay in the label view."""
 
     def __init__(self, text: str):
-        self.spaced = _ORDINAL.sub(r"\1.", nfkc(text))
+        self.spaced = _without_vertical_labels(_ORDINAL.sub(r"\1.", nfkc(text)))
         hidden: set[int] = set()
         for token in _NUMBER_TOKEN.finditer(self.spaced):
             start, end = token.span()

@@ -58,6 +58,7 @@ class Layouts:
     items: tuple[Item, ...]
     request_columns: tuple[Label, ...]
     request_rows: tuple[RequestRow, ...]
+    request_groups: tuple[str, ...]  # labels spanning several rows (三、本年度办理结果, （三）不予公开 …)
     request_layouts: dict[str, tuple[str, ...]]
     split_markers: tuple[str, ...]
     proceedings: tuple[Label, ...]
@@ -112,6 +113,7 @@ def layouts() -> Layouts:
             RequestRow(r["key"], r["label"], _patterns(r), tuple(r.get("layouts", ["single", "split"])))
             for r in rq["rows"]
         ),
+        request_groups=tuple(rq.get("group_labels", ())),
         request_layouts={t: tuple(v) for t, v in rq["layouts"].items()},
         split_markers=tuple(rq["split_markers"]),
         proceedings=tuple(Label(p["key"], p["label"]) for p in rl["proceedings"]),
