@@ -1,8 +1,9 @@
 -- Narrative analysis of section 五 and section 一 (workbench/narrative; docs in taxonomy.yaml
--- and similarity.yaml). Derived data only: `workbench narrative` recomputes every table from
--- narrative_items, report_sections and reports (current revisions), so editing the taxonomy
--- never needs a re-ingest. Safe to re-run (IF NOT EXISTS). Keys that should be unique are
--- named in the comments, as in workbench/store/schema.sql.
+-- and similarity.yaml). Derived data only: `workbench narrative --refresh` recomputes every
+-- table from narrative_items, report_sections and reports (current revisions), so editing the
+-- taxonomy never needs a re-ingest; the refresh after an ingest recomputes only what the new
+-- reports change, from the bookkeeping at the end of this file. Safe to re-run (IF NOT EXISTS).
+-- Keys that should be unique are named in the comments, as in workbench/store/schema.sql.
 
 -- The taxonomy used by the last run: theme key → Chinese label (tag is unique).
 CREATE TABLE IF NOT EXISTS narrative_themes (
@@ -60,4 +61,32 @@ CREATE TABLE IF NOT EXISTS repeated_problems (
     report_id          INTEGER NOT NULL,
     previous_report_id INTEGER NOT NULL,
     promised           BOOLEAN NOT NULL
+);
+
+-- What the last refresh was computed from, so that the refresh after an ingest compares only
+-- what changed (workbench/narrative/incremental.py). Bookkeeping, not results: written in the
+-- same transaction as the tables above, and a full refresh rewrites it.
+-- key → value: digests of the taxonomy, the similarity config, the code and each boilerplate
+-- set ('boilerplate:<kind>'), texts per kind ('texts:<kind>'), row counts of the result tables.
+-- key is unique.
+CREATE TABLE IF NOT EXISTS narrative_state (
+    key   VARCHAR NOT NULL,
+    value VARCHAR NOT NULL
+);
+
+-- Each report the results were computed from (the current revisions then), with its agency and
+-- year then and a digest of its items and compared sections. report_id is unique.
+CREATE TABLE IF NOT EXISTS narrative_state_reports (
+    report_id INTEGER  NOT NULL,
+    agency_id VARCHAR  NOT NULL,
+    year      INTEGER  NOT NULL,
+    digest    UBIGINT  NOT NULL
+);
+
+-- The boilerplate rule's counts: for each kind of text (items, overview, problems) and shingle
+-- code, how many of the corpus's texts of that kind hold it (> 0). (kind, code) is unique.
+CREATE TABLE IF NOT EXISTS narrative_shingles (
+    kind  VARCHAR NOT NULL,
+    code  UBIGINT NOT NULL,
+    texts BIGINT  NOT NULL
 );

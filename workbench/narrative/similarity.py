@@ -28,7 +28,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -397,11 +397,11 @@ def _lsh_candidates(sets: Sequence[frozenset[int] | Codes], threshold: float,
     perms, floor = config.lsh_permutations, max(0.05, threshold - _LSH_SLACK)
     signatures = np.vstack([m.hashvalues for m in MinHash.bulk(
         sets, num_perm=perms, seed=1, hashfunc=int, scheme="affine64")])
-    bands = MinHashLSH(threshold=floor, num_perm=perms)
+    band_count, rows = _bands(floor, perms)
     found = []  # first * count + second, both directions
-    for band in range(bands.b):
+    for band in range(band_count):
         key = np.zeros(count, dtype=np.uint64)
-        for column in range(band * bands.r, (band + 1) * bands.r):
+        for column in range(band * rows, (band + 1) * rows):
             key = key * np.uint64(0x100000001B3) + signatures[:, column]  # wraps: a hash of the band
         first, second = _bucket_pairs(key, _BUCKET_NEIGHBOURS)
         found += [first * count + second, second * count + first]
@@ -421,6 +421,14 @@ def _lsh_candidates(sets: Sequence[frozenset[int] | Codes], threshold: float,
     bounds = np.searchsorted(first, np.arange(count + 1))
     return [[i, *second[bounds[i] : min(bounds[i + 1], bounds[i] + _MAX_CANDIDATES)].tolist()]
             for i in range(count)]
+
+
+@lru_cache(maxsize=32)
+def _bands(threshold: float, perms: int) -> tuple[int, int]:
+    """datasketch's (bands, rows per band) for the threshold: building a MinHashLSH just to ask
+    costs ~55 ms, four times a year in a refresh."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=perms)
+    return lsh.b, lsh.r
 
 
 def _bucket_pairs(keys: np.ndarray, neighbours: int) -> tuple[np.ndarray, np.ndarray]:
