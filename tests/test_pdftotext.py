@@ -72,6 +72,15 @@ def _truth(stem: str) -> dict[tuple, object]:
     return {(kind, c[a], c[b]): c["value"] for table, (kind, a, b) in names.items() for c in record[table]}
 
 
+def _never_guessed(record: ReportRecord, truth: dict[tuple, object]) -> dict[tuple, tuple]:
+    """The record's cells, after asserting none holds a wrong number and none is blank where the truth is not."""
+    got = _values(record)
+    wrong = [(k, value, truth[k]) for k, (value, _) in got.items() if value is not None and value != truth[k]]
+    false_blank = [k for k, (value, unread) in got.items() if value is None and not unread and truth[k] is not None]
+    assert wrong == [] and false_blank == []
+    return got
+
+
 @pytest.mark.parametrize("stem", GENERATED)
 def test_generated_layout_text_reads_cell_for_cell(stem: str) -> None:
     got = _values(parse_file(TEXTS / "generated" / f"{stem}.layout.txt"))
@@ -82,20 +91,14 @@ def test_generated_layout_text_reads_cell_for_cell(stem: str) -> None:
 @pytest.mark.parametrize("stem", GENERATED)
 def test_generated_reading_order_never_puts_a_number_in_a_wrong_cell(stem: str) -> None:
     record = parse_file(TEXTS / "generated" / f"{stem}.raw.txt")
-    truth, got = _truth(stem), _values(record)
-    wrong = [(k, value, truth[k]) for k, (value, _) in got.items() if value is not None and value != truth[k]]
-    false_blank = [k for k, (value, unread) in got.items() if value is None and not unread and truth[k] is not None]
-    assert wrong == [] and false_blank == []
+    _never_guessed(record, _truth(stem))
     assert not [f for f in check_report(record) if f.rule == "tables.blank"]
 
 
 @pytest.mark.parametrize("stem", NARROW)
 def test_narrow_labels_in_layout_text_never_take_the_next_rows_numbers(stem: str) -> None:
-    record = parse_file(TEXTS / "generated" / f"{stem}.narrow_layout.txt")
-    truth, got = _truth(stem), _values(record)
-    wrong = [(k, value, truth[k]) for k, (value, _) in got.items() if value is not None and value != truth[k]]
-    false_blank = [k for k, (value, unread) in got.items() if value is None and not unread and truth[k] is not None]
-    assert wrong == [] and false_blank == []
+    truth = _truth(stem)
+    got = _never_guessed(parse_file(TEXTS / "generated" / f"{stem}.narrow_layout.txt"), truth)
     assert got[("RequestCell", "denied_enforcement_file", "total")] == (truth[("RequestCell", "denied_enforcement_file",
                                                                                 "total")], False)
     # The group labels run down their own narrow column, one character a line, beside the rows'
