@@ -55,6 +55,7 @@ def test_variant_reads_as_the_html_does(tmp_path: Path, name: str, variant: str)
 def test_pipe_rows() -> None:
     assert pipe_cells("| 一、本年新收 | 1259 | 36 |") == ["一、本年新收", "1259", "36"]
     assert pipe_cells("| a \\| b | 1 |") == ["a | b", "1"]
+    assert pipe_cells("| 一、本年新收<br>政府信息公开<BR/>申请数量 | 12 |") == ["一、本年新收 政府信息公开 申请数量", "12"]
     assert pipe_cells("一、总体情况") is None
     assert is_separator(["---", ":---:", ""]) and not is_separator(["", ""])
     blocks = text_blocks(["| a | 1 |", "|---|---|", "", "| b | 2 | 3 |", "正文"])

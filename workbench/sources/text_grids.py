@@ -30,6 +30,10 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 HtmlTables = Callable[[str], list[Table]]
 
 
+# A line break kept inside a cell by PDF-to-Markdown converters (本年新收<br>政府信息公开): a space.
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
 def pipe_cells(line: str) -> list[str] | None:
     """The cells of a pipe-table row, or None when the line is not one."""
     stripped = line.strip()
@@ -38,7 +42,8 @@ def pipe_cells(line: str) -> list[str] | None:
     body = stripped.replace("\\|", _ESCAPED_PIPE)
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") else body
-    cells = [_EMPHASIS.sub(r"\2", c.strip()).replace(_ESCAPED_PIPE, "|") for c in body.split("|")]
+    cells = [_LINE_BREAK.sub(" ", _EMPHASIS.sub(r"\2", c.strip())).replace(_ESCAPED_PIPE, "|").strip()
+             for c in body.split("|")]
     return cells if len(cells) >= 2 else None
 
 

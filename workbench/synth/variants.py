@@ -10,8 +10,9 @@ Shapes so far: Markdown with a ``|---|`` after every row, GFM Markdown (one
 separator under the header), a table split across pages with a repeated header
 row, tab-separated text, ``<table>`` markup kept in text, headings renumbered
 (narrative first, tables from 一 again), a missing 五、 heading; and in the cells: full-width
-digits, thousands separators, 1、 for 1. (and (一) for （一）), spaces inside labels, and a page's
-footer and running header as rows inside a table.
+digits, thousands separators, 1、 for 1. (and (一) for （一）), spaces inside labels, a page's
+footer and running header as rows inside a table, table 二's blocks in reverse order, and
+labels with the <br> line breaks some converters keep inside cells.
 """
 
 from __future__ import annotations
@@ -194,6 +195,39 @@ def page_furniture_in_table(source: Source) -> str:
     return markdown(_cells_rewritten(source, extra_rows=_page_furniture(source.title)), separator_every_row=True)
 
 
+def _active_blocks_reversed(source: Source) -> Source:
+    """Table 二's blocks (第二十条第（X）项, its header row, its items) in the opposite order."""
+    pieces = list(source.pieces)
+    heading = next((n for n, (kind, text) in enumerate(pieces) if kind == "p" and str(text).startswith("二、")), None)
+    table = next((n for n in range(heading + 1, len(pieces)) if pieces[n][0] == "table"), None) if heading is not None \
+        else None
+    if table is None:
+        return source
+    rows: list[list[str]] = pieces[table][1]  # type: ignore[assignment]
+    starts = [n for n, row in enumerate(rows) if row and row[0].startswith("第二十条")]
+    if len(starts) < 2:
+        return source
+    blocks = [rows[a:b] for a, b in zip(starts, [*starts[1:], len(rows)], strict=True)]
+    pieces[table] = ("table", rows[: starts[0]] + [row for block in reversed(blocks) for row in block])
+    return Source(pieces, source.tables_markup, source.title)
+
+
+def reordered_active_blocks(source: Source) -> str:
+    return markdown(_active_blocks_reversed(source), separator_every_row=False)
+
+
+def _broken_label(text: str) -> str:
+    """What converters that keep a PDF cell's line breaks write: <br> every six characters."""
+    if any(ch.isdigit() for ch in text) or len(text) <= 6:  # values (465399700元) keep their line
+        return text
+    return "<br>".join(text[i:i + 6] for i in range(0, len(text), 6))
+
+
+def md_cell_line_breaks(source: Source) -> str:
+    """Markdown from a converter that keeps the line breaks inside cells as <br>."""
+    return markdown(_cells_rewritten(source, label=_broken_label), separator_every_row=False)
+
+
 # name -> (file suffix, builder)
 VARIANTS: dict[str, tuple[str, Callable[[Source], str]]] = {
     "md_separator_every_row": (".md", lambda s: markdown(s, separator_every_row=True)),
@@ -209,6 +243,8 @@ VARIANTS: dict[str, tuple[str, Callable[[Source], str]]] = {
     "ordinal_style": (".md", ordinal_style),
     "spaced_labels": (".md", spaced_labels),
     "page_furniture_in_table": (".md", page_furniture_in_table),
+    "reordered_active_blocks": (".md", reordered_active_blocks),
+    "md_cell_line_breaks": (".md", md_cell_line_breaks),
 }
 
 
