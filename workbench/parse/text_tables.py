@@ -50,7 +50,8 @@ _SILENT_NOTE = "no number printed after the label (the numbers may stand apart f
 
 # A group label printed down a narrow column (（三）不予公开, 三、本年度办理结果): one character at
 # the start of several lines, set apart from the row label beside it by spaces, or alone.
-_VERTICAL_CHAR = re.compile(r"^( *)([\u4e00-\u9fff（）()、])(?: {2,}|$)")
+_VERTICAL_CHAR = re.compile(r"(?:^[\x0c ]*|(?<=  ))([\u4e00-\u9fff（）()、])(?=  |$)")
+_VERTICAL_REACH = 2  # the next character of a column stands on one of the next two lines with text
 
 
 @cache
@@ -58,50 +59,48 @@ def _group_labels() -> tuple[str, ...]:
     return tuple(re.sub(r"\s+", "", nfkc(label)) for label in layouts().request_groups)
 
 
+def _isolated(line: str) -> list[int]:
+    """Positions of the lone characters at the start of a line, before its first longer word."""
+    positions = []
+    for match in _VERTICAL_CHAR.finditer(line):
+        if any(len(word) > 1 for word in line[: match.start()].split()):
+            break
+        positions.append(match.start(1))
+    return positions
+
+
 def _without_vertical_labels(text: str) -> str:
     """The text with table 三's group labels that run down a column blanked out (same length),
     so they no longer interleave with the row labels beside them (保护第三方 read as 保（护第三三
-    方）). A column is a chain of lines (every line, or every other: pdftotext -layout may put a
-    line between two rows' label lines) starting with one character; only a chain that spells a
-    group label of the template is blanked, so a label's own last character on a line of its
-    own (案 / 卷) stays."""
+    方）). A group label is blanked where its characters stand alone at the start of successive
+    lines with text (every line or every other: pdftotext -layout may put a line between two rows'
+    label lines, and two group labels may share a line: 三   供), spelling a group label of the
+    template in order; a label's own last character on a line of its own (案 / 卷) stays."""
     lines = text.split("\n")
-    marks = [m.start(2) if (m := _VERTICAL_CHAR.match(line)) else None for line in lines]
+    marks = [_isolated(line) for line in lines]
+    texted = [n for n, line in enumerate(lines) if line.strip(" \x0c")]
+    after = {n: texted[i + 1: i + 1 + _VERTICAL_REACH] for i, n in enumerate(texted)}
     out = list(lines)
-    used: set[int] = set()
-    for first, mark in enumerate(marks):
-        if mark is None or first in used:
-            continue
-        chain, at = [first], first
-        while (step := next((n for n in (at + 1, at + 2) if n < len(lines) and marks[n] is not None
-                             and n not in used), None)) is not None:
-            chain.append(step)
-            at = step
-        for group in _group_labels():
-            for n in _spelling(group, chain, [lines[n][marks[n]] for n in chain]):  # type: ignore[index]
-                used.add(n)
-                out[n] = lines[n][:marks[n]] + " " + lines[n][marks[n] + 1:]  # type: ignore[index,operator]
+    used: set[tuple[int, int]] = set()
+    for group in _group_labels():
+        for first in texted:
+            for column in marks[first]:
+                if (first, column) in used or lines[first][column] != group[0]:
+                    continue
+                path, at = [(first, column)], first
+                while len(path) < len(group):
+                    want = group[len(path)]
+                    step = next(((n, c) for n in after[at] for c in marks[n]
+                                 if (n, c) not in used and lines[n][c] == want), None)
+                    if step is None:
+                        break
+                    path.append(step)
+                    at = step[0]
+                if len(path) == len(group):
+                    for n, c in path:
+                        used.add((n, c))
+                        out[n] = out[n][:c] + " " + out[n][c + 1:]
     return "\n".join(out)
-
-
-def _spelling(group: str, chain: list[int], chars: list[str]) -> list[int]:
-    """The lines of ``chain`` whose characters spell ``group`` in order, where a row label's own
-    lone character (卷) may stand between two of them; [] when the chain does not spell it."""
-    for start, ch in enumerate(chars):
-        if ch != group[0]:
-            continue
-        picked, want = [chain[start]], 1
-        for n, other in zip(chain[start + 1:], chars[start + 1:], strict=True):
-            if want == len(group):
-                break
-            if other == group[want]:
-                picked.append(n)
-                want += 1
-            elif n - picked[-1] > 2:
-                break
-        if want == len(group):
-            return picked
-    return []
 
 
 class _Text:
