@@ -19,7 +19,13 @@ import duckdb
 
 from workbench.store.agencies import Registry, canonical_key
 from workbench.store.connect import NARRATIVE_STALE, StoreError, connect, upgrade_if_older, write
-from workbench.store.records import TABLE_KEYS, content_hash, count_value, load_record_dicts
+from workbench.store.records import (
+    TABLE_KEYS,
+    content_hash,
+    count_value,
+    load_record_dicts,
+    table_cells,
+)
 from workbench.store.records import number as _number
 
 COUNT_TABLES = ("requests", "review_litigation")  # cells that hold counts (whole numbers)
@@ -57,6 +63,13 @@ def split_cell(cell: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
+def record_cell(record: dict[str, Any], cell: str) -> dict[str, Any] | None:
+    """The record's cell dict for "requests.granted.total" (None when the record lacks it)."""
+    table, first, second = split_cell(cell)
+    names = TABLE_KEYS[table]
+    return next((c for c in record.get(table) or [] if c[names[0]] == first and c[names[1]] == second), None)
+
+
 def latest_corrections(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], list[Correction]]:
     """(agency_id, year) → its standing corrections (a cleared one no longer stands)."""
     rows = con.execute(
@@ -77,13 +90,12 @@ def apply_corrections(record: dict[str, Any], corrections: list[Correction], key
     applied = []
     for correction in corrections:
         table, first, second = split_cell(correction.cell)
-        names = TABLE_KEYS[table]
         value = count_value(correction.value) if table in COUNT_TABLES else correction.value
-        cells = record.setdefault(table, [])
-        cell = next((c for c in cells if c[names[0]] == first and c[names[1]] == second), None)
+        cell = record_cell(record, correction.cell)
         if cell is None:
+            names = TABLE_KEYS[table]
             cell = {names[0]: first, names[1]: second, "value": None}
-            cells.append(cell)
+            record.setdefault(table, []).append(cell)
         read = None if cell.get("unread") else cell.get("value")
         cell["value"] = value
         cell.pop("unread", None)
@@ -141,15 +153,14 @@ def correct_cell(db: str | Path, agency: str, year: int, cell: str, value: float
     from workbench.store.loader import IngestResult, Loader, checker
     from workbench.store.reviews import default_reviewer
 
-    table, first, second = _valid_cell(cell)
+    table, _, _ = _valid_cell(cell)
     if value is not None and table in COUNT_TABLES and (value < 0 or not float(value).is_integer()):
         raise StoreError(f"{cell_label(cell)} 是件数，更正值应为非负整数，不是 {value:g}")
     upgrade_if_older(db)
     with write(db, wait) as con:
         report_id, agency_id = _one_report(con, agency, year)
         record = load_record_dicts(con, [report_id])[report_id]
-        names = TABLE_KEYS[table]
-        found = next((c for c in record[table] if c[names[0]] == first and c[names[1]] == second), None)
+        found = record_cell(record, cell)
         if found is None:
             raise StoreError(f"{agency_id} {year}年度报告的表格中没有 {cell}（{cell_label(cell)}）；"
                              "workbench correct --show 列出可更正的格")
@@ -159,8 +170,8 @@ def correct_cell(db: str | Path, agency: str, year: int, cell: str, value: float
         original = con.execute(  # what the parser read before any correction of this cell
             "SELECT arg_min(read_value, corrected_at), arg_min(read_unread, corrected_at) FROM corrections"
             " WHERE agency_id = ? AND year = ? AND cell = ?", [agency_id, year, cell]).fetchone()
-        first_time = cell not in standing and original[0] is None and not original[1]
-        read, read_unread = ((found["value"], bool(found.get("unread"))) if first_time or cell not in standing
+        # Without a standing correction the record holds what was read; with one, the correction's.
+        read, read_unread = ((found["value"], bool(found.get("unread"))) if cell not in standing
                              else (original[0], bool(original[1])))
         con.execute("INSERT INTO corrections (agency_id, year, cell, value, read_value, read_unread, cleared, note,"
                     " corrected_by, corrected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -207,13 +218,8 @@ def report_cells(db: str | Path, agency: str, year: int, prefix: str = "") -> li
     with connect(db) as con:
         report_id, _ = _one_report(con, agency, year)
         record = load_record_dicts(con, [report_id])[report_id]
-    cells = []
-    for table, (first, second) in TABLE_KEYS.items():
-        for c in record[table]:
-            cell = f"{table}.{c[first]}.{c[second]}"
-            if cell.startswith(prefix):
-                cells.append((cell, cell_label(cell), c["value"], bool(c.get("unread"))))
-    return cells
+    return [(cell_id, cell_label(cell_id), cell["value"], bool(cell.get("unread")))
+            for cell_id, cell in table_cells(record) if cell_id.startswith(prefix)]
 
 
 def _valid_cell(cell: str) -> tuple[str, str, str]:

@@ -77,6 +77,7 @@ class Planned:
     sha256: str
     size: int
 
+
 @dataclass
 class IngestResult:
     db: Path
@@ -123,8 +124,6 @@ class IngestResult:
         if not self.checks:
             text += "\nnote: workbench.checks is not available, reports were loaded without checks"
         return text
-
-
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
@@ -230,6 +229,7 @@ class Loader:
                                               record.get("published_on"), record["source"]["format"],
                                               {outcome["path"]})
             self._add_report(report_id, revision, outcome, rows, new)
+            self.result.loaded += 1
         rows["findings"].extend(self._check(new))
         for table, table_rows in rows.items():
             insert_rows(self.con, table, table_rows)
@@ -245,7 +245,7 @@ class Loader:
 
     def _add_report(self, report_id: int, revision: int, outcome: dict[str, Any], rows: dict[str, list[tuple]],
                     new: dict[int, dict[str, Any]] | None, *, alternate: bool = False) -> None:
-        """The rows of one report; ``new`` collects the ones to check (not alternates)."""
+        """The rows of one report (the caller counts it); ``new`` collects the ones to check (not alternates)."""
         key, record = outcome["key"], outcome["record"]
         self.key_of[report_id] = key
         if new is not None:
@@ -256,8 +256,6 @@ class Loader:
         rows["findings"].extend(_parse_finding(report_id, f) for f in record["findings"])
         if not outcome.get("correction"):  # a correction adds no file: its document is the current one's
             rows["documents"].append(self._doc(outcome, "alternate" if alternate else "loaded", report_id))
-        self.result.loaded += not alternate
-        self.result.alternates += alternate
 
     def _twin(self, outcome: dict[str, Any], current: twins.Reading, old: dict[str, Any],
               rows: dict[str, list[tuple]], new: dict[int, dict[str, Any]], replaced: list[int]) -> None:
@@ -267,6 +265,7 @@ class Loader:
         mine, theirs = twins.quality(record, fmt), twins.quality(old, current.format)
         report_id = self.next_id
         self.next_id += 1
+        self.result.alternates += 1  # no new report for the agency-year, whichever reading wins
         if mine > theirs:  # the new file is the better reading: it becomes current, the old one alternate
             cells = twins.disagreements(record, old)
             if cells:
@@ -277,8 +276,6 @@ class Loader:
             self.current[key] = twins.Reading(report_id, current.revision, outcome["hash"], outcome["path"],
                                               record.get("published_on"), fmt, current.paths | {outcome["path"]})
             self._add_report(report_id, current.revision, outcome, rows, new)
-            self.result.loaded -= 1  # counted as an alternate: no new report for the agency-year
-            self.result.alternates += 1
             return
         cells = twins.disagreements(old, record)
         if cells:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -35,6 +36,14 @@ TABLE_KEYS = {
     "requests": ("row", "applicant"),
     "review_litigation": ("proceeding", "result"),
 }
+
+
+def table_cells(record: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every cell of tables 二, 三 and 四 with its id, "requests.granted.total" (the id findings,
+    corrections and twin comparisons name cells by)."""
+    for table, (first, second) in TABLE_KEYS.items():
+        for cell in record.get(table) or []:
+            yield f"{table}.{cell[first]}.{cell[second]}", cell
 
 
 def content_cells(record: dict[str, Any]) -> dict[tuple[str, str], Any]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.parse.identities import identity_results
-from workbench.store.records import TABLE_KEYS, record_from_dict
+from workbench.store.records import record_from_dict, table_cells
 
 # Where cell boundaries come from: DOCX and HTML tables carry them, a PDF's text layer has
 # them as positions, plain text has none (numbers may run together). The last tie-breaker.
@@ -44,12 +44,7 @@ class Reading:
 
 def table_values(record: dict[str, Any]) -> dict[str, Any]:
     """"requests.granted.total" → value, for the cells of tables 二, 三 and 四 that were read."""
-    values = {}
-    for table, (first, second) in TABLE_KEYS.items():
-        for cell in record.get(table) or []:
-            if cell.get("value") is not None:
-                values[f"{table}.{cell[first]}.{cell[second]}"] = cell["value"]
-    return values
+    return {cell_id: cell["value"] for cell_id, cell in table_cells(record) if cell.get("value") is not None}
 
 
 def disagreements(kept: dict[str, Any], other: dict[str, Any]) -> list[tuple[str, Any, Any]]:
@@ -76,7 +71,7 @@ def quality(record: dict[str, Any], fmt: str | None) -> tuple[int, int, int, int
     """Larger is better: identities holding, then fewer unread cells, more cells read, format."""
     results = identity_results(record_from_dict(record))
     failed = sum(ok is False for _, ok in results)
-    cells = [c for table in TABLE_KEYS for c in record.get(table) or []]
+    cells = [cell for _, cell in table_cells(record)]
     unread = sum(bool(c.get("unread")) for c in cells)
     filled = sum(c.get("value") is not None for c in cells)
     return (-failed, -unread, filled, FORMAT_TRUST.get(fmt or "", 0))
