@@ -19,7 +19,6 @@ import polars as pl
 import yaml
 
 from workbench.digest import html as H
-from workbench.store.agencies import canonical_key
 
 if TYPE_CHECKING:
     from workbench.digest.sections import Digest
@@ -123,14 +122,3 @@ def action_items_html(items: list[ActionItem], year: int) -> str:
                         "本工具未能读取的内容不是机关的问题，不列入（见“本工具的读取情况”）。")
             + "<table class='wb-table wb-actions'><tr><th>事项</th><th>机关数</th><th>机关</th><th>详见</th></tr>"
             + "".join(rows) + "</table>")
-
-
-def roster_in_scope(frame: pl.DataFrame, agency: str | None, region_agencies: set[str] | None) -> pl.DataFrame:
-    """The roster rows a digest's --agency / --region selects (names matched as everywhere else)."""
-    if agency:
-        text = canonical_key(agency)
-        frame = frame.filter(pl.col("agency_id").str.contains(text, literal=True)
-                             | pl.col("name").str.contains(text, literal=True))
-    if region_agencies is not None:
-        frame = frame.filter(pl.col("agency_id").is_in(sorted(region_agencies)))
-    return frame

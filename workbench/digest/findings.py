@@ -12,7 +12,7 @@ import polars as pl
 from workbench.charts import builders
 from workbench.checks.names import RULE_SHORT
 from workbench.digest import html as H
-from workbench.digest.actions import ActionItem, action_items, action_items_html, roster_in_scope
+from workbench.digest.actions import ActionItem, action_items, action_items_html
 from workbench.digest.html import Fragment
 
 IDENTITY_RULES = ("requests.column_flow", "requests.outcome_sum", "requests.row_total", "review.total")
@@ -51,12 +51,14 @@ class FindingSections:
             if self._has_tables("roster") and self.con.execute("SELECT count(*) FROM roster").fetchall()[0][0]:
                 from workbench.store.roster import roster_status
 
-                region = None
-                if self.region:
-                    region = {a for (a,) in self.con.execute(
-                        "SELECT agency_id FROM agencies WHERE contains(coalesce(region, ''), ?)",
-                        [self.region]).fetchall()}
-                self._roster = roster_in_scope(roster_status(self.con, self.year), self.agency, region)
+                # The bodies the digest's --agency / --region select, matched as in every query.
+                chosen = [a for (a,) in self.con.execute(
+                    "SELECT DISTINCT r.agency_id FROM roster r LEFT JOIN agencies a USING (agency_id)"
+                    " WHERE agency_matches(r.agency_id, r.name, $agency)"
+                    " AND ($region IS NULL OR contains(coalesce(a.region, ''), $region))",
+                    {"agency": self.agency, "region": self.region}).fetchall()]
+                frame = roster_status(self.con, self.year)
+                self._roster = frame.filter(pl.col("agency_id").is_in(chosen))  # the roster's own bodies
         return self._roster
 
     def roster_detail(self) -> Fragment:
