@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from workbench.parse.identities import column_violations, review_totals_hold, row_total_holds
 from workbench.parse.numbers import Number, parse_cell
+from workbench.parse.running_text import dot_ordinals, plausible, running_patterns
 from workbench.parse.tables import (
     REQUEST_COLUMNS,
     REVIEW_CELLS,
@@ -42,7 +43,6 @@ from workbench.parse.tables import (
 from workbench.templates import Item, Label, RequestRow
 from workbench.textnorm import nfkc
 
-_ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})、(?!\d)")
 _PAGE = re.compile(r"(?m)^[ \t]*[-—–][ \t]*\d{1,3}[ \t]*[-—–][ \t]*$")  # page footer "-2-"
 _VALUE = re.compile(r"(?<![\d.])-?\d[\d,]*(?:\.\d+)?(?:万元|元)?")
 _MAX_PLACEMENTS = 500
@@ -67,7 +67,7 @@ class _View:
     the text without whitespace and value numbers, where a label wrapped around numbers reads whole."""
 
     def __init__(self, text: str):
-        spaced = _ORDINAL.sub(r"\1.", nfkc(text))
+        spaced = dot_ordinals(text)
         self.spaced = _PAGE.sub(lambda m: " " * len(m.group()), spaced)
         self.tokens = [_Token(m.group(), m.start(), m.end()) for m in _VALUE.finditer(self.spaced)
                        if not _is_ordinal(self.spaced, m)]
@@ -97,18 +97,11 @@ def _is_ordinal(text: str, match: re.Match[str]) -> bool:
             and not text[match.end() + 1:match.end() + 2].isdigit())
 
 
-def _patterns(label: Label, whole_cell: bool) -> list[re.Pattern[str]]:
-    """A label's patterns for running text. ``whole_cell=False`` drops those anchored to a whole
-    cell (``^总计$``, ``^其他$``): in running text they also match column headings and other labels."""
-    return [re.compile(p.pattern.removeprefix("^").removesuffix("$")) for p in label.patterns
-            if whole_cell or not (p.pattern.startswith("^") or p.pattern.endswith("$"))]
-
-
 def _labels_in(chunk: str, labels: Sequence[Label], whole_cell: bool) -> list[int]:
     """Indexes of the labels found in ``chunk``, in the order they stand (each by its last place)."""
     places: dict[int, int] = {}
     for index, label in enumerate(labels):
-        ends = [m.end() for p in _patterns(label, whole_cell) for m in p.finditer(chunk)]
+        ends = [m.end() for p in running_patterns(label, whole_cell=whole_cell) for m in p.finditer(chunk)]
         if ends:
             places[index] = max(ends)
     return sorted(places, key=places.__getitem__)
@@ -233,9 +226,6 @@ def _placements(spans: list[_Span], keys: list[str],
 
 # --- 表二 -------------------------------------------------------------------------
 
-# Relations between a row's measures that hold in any sane report (as text_tables._PLAUSIBLE).
-_PLAUSIBLE = {("issued", "repealed", "in_force"): lambda v: v[2] >= v[0],
-              ("new_made", "new_published", "total_published"): lambda v: v[2] >= v[1]}
 _SIGNED = {"change"}  # 本年增/减 may be negative
 _AMOUNTS = {"amount_10k_yuan", "amount_yuan"}
 
@@ -265,7 +255,7 @@ def fill_active(found: TableValues, text: str, items: Sequence[tuple[Item, tuple
         if None in values:
             continue
         rows = [values[n * len(measures):(n + 1) * len(measures)] for n in range(len(members))]
-        if not all(_PLAUSIBLE.get(measures, lambda v: True)(r) for r in rows):
+        if not all(plausible(measures, r) for r in rows):
             continue
         if _column_major_fits(tokens, measures, len(members), rows):
             continue  # printed column by column would fit as well: not the only reading
@@ -291,7 +281,7 @@ def _column_major_fits(tokens: list[_Token], measures: tuple[str, ...], items: i
              for item in range(items)]
     if other == rows or any(None in row for row in other):
         return False
-    return all(_PLAUSIBLE.get(measures, lambda v: True)(row) for row in other)
+    return all(plausible(measures, row) for row in other)
 
 
 def _blocks(view: _View, kinds: set[tuple[str, ...]],

@@ -29,11 +29,11 @@ from workbench.parse.numbers import (
     yuan_from_10k,
 )
 from workbench.parse.reading_order import fill_active, fill_requests, fill_review
+from workbench.parse.running_text import dot_ordinals, plausible, running_patterns
 from workbench.parse.tables import REQUEST_COLUMNS, REVIEW_CELLS, TableValues
 from workbench.templates import Label, Layouts, layouts
 from workbench.textnorm import nfkc
 
-_ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})、(?!\d)")
 _RUN_CHARS = re.compile(r"[-\d.,\s]*")
 _FIRST_NUMBER = re.compile(r"-?\d")
 _NUMBER_TOKEN = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
@@ -110,7 +110,7 @@ class _Text:
     as one phrase. Ordinals (``2.`` before a label) stay in the label view."""
 
     def __init__(self, text: str):
-        self.spaced = _without_vertical_labels(_ORDINAL.sub(r"\1.", nfkc(text)))
+        self.spaced = _without_vertical_labels(dot_ordinals(text))
         hidden: set[int] = set()
         for token in _NUMBER_TOKEN.finditer(self.spaced):
             start, end = token.span()
@@ -137,16 +137,11 @@ class _Hit:
     end: int
 
 
-def _text_patterns(label: Label) -> list[re.Pattern[str]]:
-    """Label patterns without ^/$ anchors: in running text a label is not a whole cell."""
-    return [re.compile(p.pattern.removeprefix("^").removesuffix("$")) for p in label.patterns]
-
-
 def _find_labels(text: _Text, labels: list[Label]) -> list[_Hit]:
     hits: list[_Hit] = []
     position = 0
     for label in labels:
-        matches = [m for p in _text_patterns(label) if (m := p.search(text.labels, position))]
+        matches = [m for p in running_patterns(label) if (m := p.search(text.labels, position))]
         if not matches:
             continue
         first = min(matches, key=lambda m: (m.start(), -m.end()))
@@ -160,7 +155,7 @@ def _label_start(view: str, start: int, floor: int, label: Label) -> int:
     """Where the label's words begin: a pattern may match only their end (执法案卷 of
     7.属于行政执法案卷), and a narrow column wraps the rest onto earlier lines, before the
     row's numbers. Step back over the label's own preceding words as the view prints them."""
-    official = re.sub(r"\s+", "", _ORDINAL.sub(r"\1.", nfkc(label.label)))
+    official = re.sub(r"\s+", "", dot_ordinals(label.label))
     matched = view[start : start + 2]
     at = official.find(matched) if matched else -1
     if at <= 0:
@@ -269,13 +264,6 @@ def read_text_tables(sections: dict[str, str], layouts: Layouts, template: str, 
 
 # --- section 二 -----------------------------------------------------------------
 
-# Relations between a row's measures that hold in any sane report; they narrow
-# the readings of a run-together row when no identity applies.
-_PLAUSIBLE = {
-    ("issued", "repealed", "in_force"): lambda v: v[2] >= v[0],
-    ("new_made", "new_published", "total_published"): lambda v: v[2] >= v[1],
-}
-
 # 2021 layout: yearly flows (issued, repealed) and the stock in force are of
 # similar magnitude in real reports (88/55/698, 77/132/470, 62/33/440), so among
 # the readings left, the one with the most even digit lengths is taken, and the
@@ -320,19 +308,19 @@ def _choose_active(found: TableValues, item: str, measures: tuple[str, ...], run
         found.note("parse.unreadable_run", "warning",
                    f"{item}: the printed run '{run.strip()}' cannot be read as {len(measures)} cells", "active")
         return [None] * len(measures)
-    plausible = [c for c in candidates if _PLAUSIBLE.get(measures, lambda v: True)(c)] or candidates
+    plausible_ones = [c for c in candidates if plausible(measures, c)] or candidates
     # Counts the report states in prose (e.g. 制发行政规范性文件62件) confirm a reading.
-    best_hint = max(sum(v in hints for v in c) for c in plausible)
-    plausible = [c for c in plausible if sum(v in hints for v in c) == best_hint]
+    best_hint = max(sum(v in hints for v in c) for c in plausible_ones)
+    plausible_ones = [c for c in plausible_ones if sum(v in hints for v in c) == best_hint]
     if measures in _EVEN_FLOWS:
-        spread = [_length_spread(c) for c in plausible]
-        plausible = [c for c, s in zip(plausible, spread, strict=True) if s == min(spread)]
+        spread = [_length_spread(c) for c in plausible_ones]
+        plausible_ones = [c for c, s in zip(plausible_ones, spread, strict=True) if s == min(spread)]
     shown = ", ".join("/".join(str(v) for v in c) for c in candidates[:12])
-    if len(plausible) == 1:
+    if len(plausible_ones) == 1:
         found.note("parse.ambiguous_split", "warning",
                    f"{item}: the run '{run.strip()}' fits {len(candidates)} splits ({shown}); "
-                   f"chose {'/'.join(str(v) for v in plausible[0])} as the only plausible one", "active")
-        return list(plausible[0])
+                   f"chose {'/'.join(str(v) for v in plausible_ones[0])} as the only plausible one", "active")
+        return list(plausible_ones[0])
     found.note("parse.ambiguous_split", "warning",
                f"{item}: the run '{run.strip()}' fits {len(candidates)} splits ({shown}); left blank", "active")
     return [None] * len(measures)
