@@ -53,8 +53,10 @@ def default_reviewer() -> str:
 
 
 def list_findings(db: str | Path = DEFAULT_DB, year: int | None = None, agency: str | None = None,
-                  state: str | None = None, source: str | None = "check") -> list[dict[str, Any]]:
-    """The current reports' findings with their review (``state``: open | confirmed | dismissed)."""
+                  state: str | None = None, source: str | None = "check",
+                  id_prefix: str | None = None) -> list[dict[str, Any]]:
+    """The current reports' findings with their review (``state``: open | confirmed | dismissed;
+    ``id_prefix``: only those whose finding_id starts with it)."""
     if state is not None and state not in STATES:
         raise StoreError(f"未知的复核状态 {state!r}，可选：{'、'.join(STATES)}")
     upgrade_if_older(db)
@@ -65,9 +67,10 @@ def list_findings(db: str | Path = DEFAULT_DB, year: int | None = None, agency: 
             " AND agency_matches(agency_id, agency, $agency)"
             " AND ($source IS NULL OR source = $source)"
             " AND ($state IS NULL OR coalesce(review, 'open') = $state)"
+            " AND ($prefix IS NULL OR starts_with(finding_id, $prefix))"
             " ORDER BY agency_id, year, rule, finding_id",
             {"year": year, "agency": canonical_key(agency) if agency else None, "source": source,
-             "state": state}).fetchall()
+             "state": state, "prefix": id_prefix}).fetchall()
     return [dict(zip(_COLUMNS, row, strict=True)) for row in rows]
 
 
@@ -98,11 +101,10 @@ def review_findings(db: str | Path, ids: Sequence[str], decision: str, note: str
 
 
 def _resolve(db: str | Path, ids: Sequence[str]) -> list[dict[str, Any]]:
-    every = list_findings(db, source=None)
     chosen: dict[str, dict[str, Any]] = {}
     for given in ids:
         text = given.strip().lstrip("#").lower()
-        matches = [f for f in every if f["finding_id"].startswith(text)] if text else []
+        matches = list_findings(db, source=None, id_prefix=text) if text else []
         if not matches:
             raise StoreError(f"没有编号为 {given} 的发现（当前版本报告中；workbench review list 列出编号）")
         if len({f["finding_key"] for f in matches}) > 1:
