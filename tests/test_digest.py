@@ -116,6 +116,10 @@ def test_briefing_has_images_and_captions(published: DigestResult) -> None:
     assert "SYNTHETIC" in "\n".join(p.text for p in document.paragraphs)
     with zipfile.ZipFile(published.folder / "briefing.docx") as pack:
         assert len([n for n in pack.namelist() if n.startswith("word/media/")]) == len(key)
+        text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", pack.read("word/document.xml").decode("utf-8")))
+    for chart in key:  # in its caption, not again above or in the picture (tests/test_briefing.py)
+        assert text.count(chart["title"]) == 1, chart["title"]
+    assert all((published.folder / c["png"].replace(".png", ".vl.json")).is_file() for c in manifest["charts"])
 
 
 @pytest.mark.slow

@@ -10,9 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
-from xml.etree import ElementTree
 
 import duckdb
 import pytest
@@ -67,28 +65,13 @@ def hostile_db(report_txt: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 def _xlsx_cells(workbook: Path) -> dict[str, list[tuple[str, str, object]]]:
-    """Each sheet's cells as (reference, kind, value): kind s (text), n (number) or f (formula).
+    """Each sheet's cells as (reference, kind, value): kind s (text), n (number) or f (formula)."""
+    import openpyxl
 
-    Read from the workbook's XML (the project has no xlsx reader; xlsxwriter writes sheetN.xml in
-    sheet order and every text cell as a shared string)."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    with zipfile.ZipFile(workbook) as archive:
-        strings = ["".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t"))
-                   for si in ElementTree.fromstring(archive.read("xl/sharedStrings.xml")).findall("m:si", ns)]
-        names = [s.get("name") for s in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(
-            f"{{{ns['m']}}}sheet")]
-        sheets = {}
-        for index, name in enumerate(names, start=1):
-            cells = []
-            for c in ElementTree.fromstring(archive.read(f"xl/worksheets/sheet{index}.xml")).iter(f"{{{ns['m']}}}c"):
-                value = c.findtext("m:v", None, ns)
-                if c.find("m:f", ns) is not None:
-                    cells.append((c.get("r"), "f", c.findtext("m:f", "", ns)))
-                elif c.get("t") == "s":
-                    cells.append((c.get("r"), "s", strings[int(value)]))
-                elif value is not None:
-                    cells.append((c.get("r"), "n", float(value)))
-            sheets[name] = cells
+    sheets = {}
+    for sheet in openpyxl.load_workbook(workbook).worksheets:
+        sheets[sheet.title] = [(c.coordinate, c.data_type, c.value) for row in sheet.iter_rows() for c in row
+                               if c.value is not None]
     return sheets
 
 
@@ -100,9 +83,9 @@ def test_xlsx_export_keeps_formula_like_text_as_text(hostile_db: Path, tmp_path:
     texts = {value for _, kind, value in cells if kind == "s"}
     for text in (*HOSTILE, "=1+1", "@A1", "-3"):
         assert text in texts, text
-    header = {value: ref.rstrip("1") for ref, kind, value in sheets["reports"] if ref.endswith("1") and kind == "s"
+    header = {value: ref.rstrip("1") for ref, kind, value in sheets["报告"] if ref.endswith("1") and kind == "s"
               and ref[-2].isalpha()}
-    fee = next(c for c in sheets["reports"] if c[0] == header["fees_collected_yuan"] + "2")
+    fee = next(c for c in sheets["报告"] if c[0] == header["收取信息处理费（元）"] + "2")
     assert fee[1:] == ("n", -5.0)  # numbers stay numbers
 
 
@@ -115,7 +98,7 @@ def test_csv_export_defuses_formula_like_text_but_not_numbers(hostile_db: Path, 
     findings = files["findings.csv"].read_text("utf-8-sig")
     assert "'=1+1" in findings and "'@A1" in findings and "'-3" in findings  # text columns
     reports = files["reports.csv"].read_text("utf-8-sig").splitlines()
-    fees = reports[0].split(",").index("fees_collected_yuan")
+    fees = reports[0].split(",").index("收取信息处理费（元）")
     assert reports[1].split(",")[fees] == "-5.0"  # a number column: no quote
 
 

@@ -335,6 +335,8 @@ def export(
     db: DbOption = Path("data/workbench.duckdb"),
     year: YearOption = None,
     out: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("export"),
+    keys: Annotated[bool, typer.Option("--keys", help="English keys (natural_person …) as headers and sheet "
+                                       "names, for scripts; default: the template's Chinese labels.")] = False,
 ) -> None:
     """Write the store's tables (current revisions) for people who work in Excel.
 
@@ -343,7 +345,7 @@ def export(
     from workbench.store import export_tables
 
     try:
-        written = export_tables(db, fmt, out, year)
+        written = export_tables(db, fmt, out, year, keys=keys)
     except _known_errors() as exc:
         _err(f"workbench export: {exc}")
         raise typer.Exit(1) from None

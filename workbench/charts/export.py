@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import copy
 import html
+import json
 import re
 import struct
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from workbench.charts import font
 from workbench.charts.style import REGULAR_WEIGHT_CONFIG, THEME_NAME
 
 PNG_SCALE = 2
+SPEC_SUFFIX = ".vl.json"  # the spec as drawn, beside each PNG and SVG
 # vl-convert names Vega-Lite versions "v6_4"; follow the schema Altair writes.
 VL_VERSION = "v" + "_".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 _DATUM_FIELD = re.compile(r"datum(?:\.(\w+)|\[['\"]([^'\"]+)['\"]\])")
@@ -162,6 +164,10 @@ def render_svg(chart: alt.TopLevelMixin) -> str:
 def export_chart(chart: alt.TopLevelMixin, path_stem: str | Path) -> dict[str, Path]:
     """Write ``<path_stem>.png`` (2x, white) and ``<path_stem>.svg``; return both paths.
 
+    Also writes ``<path_stem>.vl.json``, the Vega-Lite spec as drawn (no network needed to
+    draw it again): the Word pack draws the chart from it without its title, which the
+    pack's numbered caption carries (see :func:`untitled_png`).
+
     Raises MissingGlyphsError (before writing anything) if the chart has text the font
     cannot draw, FontMissingError if the shipped font is not installed.
     """
@@ -172,7 +178,34 @@ def export_chart(chart: alt.TopLevelMixin, path_stem: str | Path) -> dict[str, P
     paths = {"png": stem.with_name(stem.name + ".png"), "svg": stem.with_name(stem.name + ".svg")}
     paths["png"].write_bytes(png)
     paths["svg"].write_text(svg, encoding="utf-8")
+    spec_path(stem).write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     return paths
+
+
+def spec_path(path_stem: str | Path) -> Path:
+    stem = Path(path_stem)
+    return stem.with_name(stem.name + SPEC_SUFFIX)
+
+
+def untitled_png(spec_file: Path, scale: float = PNG_SCALE) -> bytes:
+    """The chart of a written spec drawn without its title; subtitle lines (the SYNTHETIC
+    note, the reports each year rests on) stay, set where the title was, in the subtitle's style.
+
+    For documents that number and title their figures in a caption: the title then appears
+    once, in the caption, and not again in the picture.
+    """
+    spec = json.loads(spec_file.read_text("utf-8"))
+    title = spec.pop("title", None)
+    subtitle = title.get("subtitle") if isinstance(title, dict) else None
+    if subtitle:
+        style = spec.get("config", {}).get("title", {})
+        spec["title"] = {"text": subtitle, "anchor": title.get("anchor", style.get("anchor", "start")),
+                         "fontSize": title.get("subtitleFontSize", style.get("subtitleFontSize", 12)),
+                         "fontWeight": title.get("subtitleFontWeight", style.get("subtitleFontWeight", "normal")),
+                         "color": title.get("subtitleColor", style.get("subtitleColor", "#595959")),
+                         "font": style.get("subtitleFont", style.get("font"))}
+        spec["title"] = {k: v for k, v in spec["title"].items() if v is not None}
+    return _png(_prepare(spec), scale)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
