@@ -15,15 +15,23 @@ from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
-from workbench.sources import docx, html, pdf, text
+from workbench.sources import docx, html, office, pdf, sheets, text
 from workbench.sources.document import Block, Document, Paragraph, SourceError, Table
 
 __all__ = ["Block", "Document", "Paragraph", "SourceError", "Table", "read_document", "sniff_format"]
 
 Reader = Callable[[Path, bytes], Document]
-READERS: dict[str, Reader] = {"pdf": pdf.read, "html": html.read, "docx": docx.read, "txt": text.read}
+READERS: dict[str, Reader] = {"pdf": pdf.read, "html": html.read, "docx": docx.read, "txt": text.read,
+                              "doc": office.read_doc, "wps": office.read_wps, "rtf": office.read_rtf,
+                              "xlsx": sheets.read_xlsx, "xls": sheets.read_xls}
 SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx",
-            ".txt": "txt", ".text": "txt", ".md": "txt", ".markdown": "txt"}
+            ".txt": "txt", ".text": "txt", ".md": "txt", ".markdown": "txt",
+            ".doc": "doc", ".wps": "wps", ".rtf": "rtf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls"}
+# Suffixes that promise a zip or PDF: bytes that are neither go to that reader, which says why.
+# Not .doc/.wps/.xls: portals serve HTML pages (Word's "save as web page", HTML table exports)
+# under those names, and those read as the HTML they are.
+BINARY_FORMATS = ("pdf", "docx", "xlsx")
+ZIP_FORMATS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx"}  # the part that says what a zip is
 MAX_FILE_MB = 100  # larger inputs are refused before reading; env WORKBENCH_MAX_FILE_MB overrides
 
 
@@ -36,18 +44,36 @@ def max_file_bytes() -> int:
 
 
 def sniff_format(path: Path, data: bytes) -> str:
+    """The file's real format from its bytes; the suffix decides only what the bytes leave open
+    (``data`` may be just the file's head: then a zip or OLE2 file's parts are unknown)."""
     head = data[:2048].lstrip()
+    suffix_format = SUFFIXES.get(path.suffix.lower())
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx"
-    suffix_format = SUFFIXES.get(path.suffix.lower())
-    if suffix_format in ("pdf", "docx"):
+        return _zip_format(suffix_format, data)
+    if data.startswith(office.OLE_MAGIC):
+        return office.ole_format(suffix_format, data)
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if suffix_format in BINARY_FORMATS:
         return suffix_format  # claims to be binary but is not: the reader says why
     lowered = head[:1024].lower()
     if suffix_format == "html" or any(t in lowered for t in (b"<html", b"<!doctype", b"<p", b"<table", b"<div")):
         return "html"
     return "txt"
+
+
+def _zip_format(suffix_format: str | None, data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):  # only the head of the file, or a damaged zip
+        return "xlsx" if suffix_format == "xlsx" else "docx"
+    for part, fmt in ZIP_FORMATS.items():
+        if part in names:
+            return fmt
+    return "xlsx" if suffix_format == "xlsx" else "docx"
 
 
 def read_document(path: str | Path) -> Document:
@@ -69,6 +95,8 @@ def read_document(path: str | Path) -> Document:
     fmt = sniff_format(path, data)
     if fmt == "docx" and not zipfile.is_zipfile(BytesIO(data)):
         raise SourceError(path, "not a valid DOCX file (it is not a zip archive)")
+    if fmt == "xlsx" and not zipfile.is_zipfile(BytesIO(data)):
+        raise SourceError(path, "不是有效的 Excel 工作簿（.xlsx 应为 zip 压缩包，此文件不是）")
     try:
         document = READERS[fmt](path, data)
     except SourceError:

@@ -46,7 +46,7 @@ Block = Paragraph | Table
 @dataclass
 class Document:
     path: Path
-    format: str  # pdf | html | docx | txt
+    format: str  # pdf | html | docx | txt | doc | wps | rtf | xlsx | xls
     blocks: list[Block] = field(default_factory=list)
     sha256: str = ""  # of the file's bytes, set by read_document
     # What the container says about the report, outside its body text:
