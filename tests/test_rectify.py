@@ -26,6 +26,7 @@ from workbench.checks import RULES, rule
 from workbench.checks.grid import cell_label
 from workbench.checks.names import RULE_SHORT
 from workbench.cli import app
+from workbench.digest.docx_format import settings
 from workbench.digest.rectify import (
     NAME_MAX,
     RectifyError,
@@ -136,7 +137,7 @@ def test_documents_set_the_chinese_font_on_east_asia(db: Path, tmp_path: Path) -
     result = write_rectification(db, YEAR, out=tmp_path)
     document = Document(str(result.documents[0]))
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert fonts.get(qn("w:eastAsia")) == "Microsoft YaHei"
+    assert fonts.get(qn("w:eastAsia")) == settings()["styles"]["Normal"]["face"] == "仿宋_GB2312"
     assert document.sections[0].page_width > document.sections[0].page_height  # landscape: six columns
 
 

@@ -100,6 +100,13 @@ def _set_fonts(rpr: Any, face: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
+def set_style_font(style: Any, size: float | None = None, face: str | None = None) -> None:
+    """Give an existing style the pack's Chinese face (Normal's unless named) and, if given, a size."""
+    if size:
+        style.font.size = Pt(size)
+    _set_fonts(style.element.get_or_add_rPr(), face or settings()["styles"]["Normal"]["face"])
+
+
 def _style(document: Any, name: str, spec: dict[str, Any]) -> None:
     styles = document.styles
     try:

@@ -40,12 +40,13 @@ from docx.shared import Cm, Pt, RGBColor
 from workbench.checks import RULES, rule
 from workbench.checks.grid import cell_label
 from workbench.checks.names import RULE_SHORT, SEVERITY_ZH
-from workbench.digest.briefing import _set_font
+from workbench.digest.docx_format import set_style_font
 from workbench.digest.sections import DigestError
 from workbench.store import connect, run_query
 from workbench.store.agencies import canonical_key
 from workbench.store.connect import DEFAULT_DB, upgrade_if_older
-from workbench.store.export import XLSX_OPTIONS, defuse_formulas
+from workbench.store.export import defuse_formulas
+from workbench.store.export_sheets import XLSX_OPTIONS
 from workbench.store.findings import scope_notes
 from workbench.store.reviews import STATE_ZH
 from workbench.templates import layouts
@@ -224,7 +225,7 @@ def write_list_docx(path: Path, rows: list[dict[str, Any]]) -> Path:
     first = rows[0]
     document = Document()
     for style_name, size in (("Normal", 10.5), ("Title", 16)):
-        _set_font(document.styles[style_name], size)
+        set_style_font(document.styles[style_name], size)
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
