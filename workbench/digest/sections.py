@@ -18,15 +18,12 @@ import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import altair as alt
 import duckdb
 import polars as pl
-import yaml
 
 from workbench.charts import builders, export, font
 from workbench.charts.style import format_count
@@ -35,6 +32,7 @@ from workbench.digest.findings import FindingSections
 from workbench.digest.html import Fragment
 from workbench.store import connect, run_query
 from workbench.store.connect import StoreError, upgrade_if_older
+from workbench.templates import submitted_names
 
 # "latest" is the most recent year with at least this share of the busiest year's reports:
 # reports for year Y arrive until 31 March of Y+1, and a digest of the two reports that came
@@ -128,17 +126,6 @@ def _none(value: Any) -> Any:
     if value is None or (isinstance(value, str) and value.strip() in ("", "None", "null")):
         return None
     return value
-
-
-@cache
-def submitted_names() -> dict[str, str]:
-    """Category key -> Chinese name, from the parser's own category table."""
-    text = resources.files("workbench.templates").joinpath("submitted_info.yaml").read_text("utf-8")
-    names: dict[str, str] = {}
-    for entry in yaml.safe_load(text).get("categories", []):
-        if isinstance(entry, dict) and "key" in entry and "name" in entry:
-            names.setdefault(entry["key"], entry["name"])
-    return names
 
 
 def drawable(text: str) -> str:

@@ -25,7 +25,7 @@ import polars as pl
 import yaml
 
 from workbench.checks.names import RULE_SHORT, SEVERITY_ZH
-from workbench.templates import layouts
+from workbench.templates import layouts, submitted_names
 
 UNREAD = "unread"  # the frames' column listing the row's cells the workbench could not read
 UNREAD_TEXT = "未读取"
@@ -52,23 +52,13 @@ def _labels() -> dict[str, Any]:
     columns = {**raw["columns"],
                **{c.key: c.label for c in layout.request_columns},
                **{r.key: r.label for r in layout.results}}
-    values = {**raw["values"], "severity": SEVERITY_ZH, "rule": RULE_SHORT, "category": _category_names(),
+    values = {**raw["values"], "severity": SEVERITY_ZH, "rule": RULE_SHORT, "category": submitted_names(),
               "item": {i.key: i.label for i in layout.items}, "measure": layout.measure_labels}
     for table, name in raw["sheets"].items():
         if len(name) > SHEET_NAME_MAX or SHEET_NAME_FORBIDDEN.search(name):
             raise ValueError(f"export_labels.yaml: sheet name {name!r} for {table} is not allowed in Excel "
                              f"(at most {SHEET_NAME_MAX} characters, none of []:*?/\\)")
     return {"sheets": raw["sheets"], "columns": columns, "values": values, "twins": raw["label_twins"]}
-
-
-def _category_names() -> dict[str, str]:
-    """submitted_info category key -> its Chinese name, from the parser's own category table."""
-    text = resources.files("workbench.templates").joinpath("submitted_info.yaml").read_text("utf-8")
-    names: dict[str, str] = {}
-    for entry in yaml.safe_load(text).get("categories", []):
-        if isinstance(entry, dict) and "key" in entry and "name" in entry:
-            names.setdefault(entry["key"], entry["name"])
-    return names
 
 
 def sheet_for(table: str, frame: pl.DataFrame, *, keys: bool = False) -> Sheet:

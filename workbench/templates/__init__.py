@@ -123,3 +123,14 @@ def layouts() -> Layouts:
             for s in raw["sections"]
         ),
     )
+
+
+@cache
+def submitted_names() -> dict[str, str]:
+    """Category key of 报送信息 (submitted_info.yaml) -> its Chinese name, as the parser names it."""
+    text = resources.files(__package__).joinpath("submitted_info.yaml").read_text("utf-8")
+    names: dict[str, str] = {}
+    for entry in yaml.safe_load(text).get("categories", []):
+        if isinstance(entry, dict) and "key" in entry and "name" in entry:
+            names.setdefault(entry["key"], entry["name"])
+    return names
