@@ -128,6 +128,10 @@ def synth(
     variants: Annotated[bool, typer.Option(help="Also rewrite each HTML report into every text layout variant "
                                                 "(Markdown, tabs, renumbered headings …) under OUTDIR/variants.")]
     = False,
+    scanned: Annotated[bool, typer.Option(help="Also write scanned variants of each report (image-only PDFs at "
+                                               "150/200/300 dpi, a mixed PDF, HTML whose table 三 is an image, "
+                                               "page images) under OUTDIR/scanned.")]
+    = False,
 ) -> None:
     """Generate synthetic annual reports (marked synthetic) with a ground-truth record beside each.
 
@@ -157,6 +161,15 @@ def synth(
         written = write_variants_beside_truth(html, outdir / "variants")
         _out(f"wrote {len(written)} layout variants of {len(html)} HTML reports (each with a .expected.json) "
              f"to {outdir / 'variants'}" + ("" if html else "; add html to --formats to get any"))
+    if scanned:
+        from workbench.synth.report import build_reports
+        from workbench.synth.scanned import scannable, write_scanned
+
+        every = build_reports(agencies, year_range, seed, breaks)  # the reports just written
+        chosen = scannable(every)
+        written = write_scanned(outdir / "scanned", chosen, seed)
+        _out(f"wrote {len(written)} scanned variants of {len(chosen)} reports (each with a .expected.json) "
+             f"to {outdir / 'scanned'}; {len(every) - len(chosen)} broken in their table identities left out")
 
 
 @app.command()

@@ -5,6 +5,8 @@ agency × year (the truth), renders it as PDF / HTML / DOCX / TXT and writes eac
 document beside ``<stem>.expected.json``; ``breaks.tsv`` lists the reports broken on
 purpose (:mod:`workbench.synth.breaks`). See :mod:`workbench.synth.generate`.
 The bundled corpus under ``data/synthetic`` is :func:`workbench.synth.bundle.ensure_bundle`.
+Scanned variants (image-only PDFs, a mixed PDF, HTML with table 三 as an image, page images),
+each beside its truth, are :func:`workbench.synth.scanned.write_scanned` (``workbench synth --scanned``).
 """
 
 from workbench.synth.breaks import BREAK_KINDS, BREAK_RULES, DEFAULT_BREAK_SHARE, Break

@@ -82,9 +82,10 @@ class GridTable(Flowable):
     """A ruled table that can break between any two rows, merged cells included."""
 
     def __init__(self, table: TableBlock, rows: tuple[int, int] | None = None,
-                 layout: tuple[list[_Placed], list[float]] | None = None):
+                 layout: tuple[list[_Placed], list[float]] | None = None, sink: list[dict] | None = None):
         super().__init__()
         self.table = table
+        self.sink = sink  # where each drawn part is recorded (page, box, rows), for scanned variants
         self.placed, self.heights = layout or self._layout(table)
         self.start, self.end = rows or (0, len(self.heights))
 
@@ -127,11 +128,17 @@ class GridTable(Flowable):
         if cut == self.start or cut == self.end:
             return [] if cut == self.start else [self]
         layout = (self.placed, self.heights)
-        return [GridTable(self.table, (self.start, cut), layout), GridTable(self.table, (cut, self.end), layout)]
+        return [GridTable(self.table, (self.start, cut), layout, self.sink),
+                GridTable(self.table, (cut, self.end), layout, self.sink)]
 
     def draw(self) -> None:
         canvas = self.canv
         top = sum(self.heights[self.start: self.end])
+        if self.sink is not None:
+            x0, y0 = canvas.absolutePosition(0, 0)
+            self.sink.append({"block": self.table, "section": self.table.section, "page": canvas.getPageNumber() - 1,
+                              "box": [x0, y0, x0 + sum(self.table.widths), y0 + top],
+                              "rows": [self.start, self.end]})
         canvas.setLineWidth(0.6)
         text = canvas.beginText()
         for p in self.placed:
@@ -185,13 +192,16 @@ def _styles(size: float) -> dict[str, ParagraphStyle]:
     }
 
 
-def render(blocks: list[Block], style: Style, title: str) -> bytes:
+def render(blocks: list[Block], style: Style, title: str, placements: list[dict] | None = None) -> bytes:
+    """The PDF's bytes; ``placements``, when given, receives one entry per drawn table part:
+    ``{"block" (the TableBlock), "section", "page" (0-based), "box" [x0, y0, x1, y1] in points from the bottom left,
+    "rows" [first, end)}`` (the same bytes either way)."""
     _register()
     styles = _styles(float(style.extras.get("body_size", 14)))
     story: list[Flowable] = []
     for block in blocks:
         if isinstance(block, TableBlock):
-            story += [Spacer(1, 4), GridTable(block), Spacer(1, 6)]
+            story += [Spacer(1, 4), GridTable(block, sink=placements), Spacer(1, 6)]
         elif isinstance(block, TextBlock):
             story.append(Paragraph(escape(block.text), styles[block.role]))
     buffer = io.BytesIO()
