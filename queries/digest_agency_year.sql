@@ -20,6 +20,15 @@ req AS (
     SELECT report_id, new_received, total_processed, granted_any, denied
     FROM request_outcomes WHERE report_id IN (SELECT report_id FROM picked)
 ),
+items AS (
+    -- section 二 decisions per report, for the digest's "one report makes most of a year" notes
+    SELECT report_id,
+           sum(value) FILTER (WHERE item IN ('licensing', 'other_services')) AS service_decisions,
+           sum(value) FILTER (WHERE item IN ('penalties', 'enforcement'))    AS penalty_decisions
+    FROM active_disclosure
+    WHERE measure = 'decisions' AND report_id IN (SELECT report_id FROM picked)
+    GROUP BY report_id
+),
 rev AS (
     SELECT report_id,
            sum(value) FILTER (WHERE result IN ('upheld', 'corrected', 'other')) AS concluded,
@@ -33,8 +42,10 @@ SELECT
     round(req.granted_any / nullif(req.total_processed, 0), 3)  AS granted_share,
     rev.concluded, rev.corrected,
     round(rev.corrected / nullif(rev.concluded, 0), 3)          AS correction_rate,
-    round(p.filled_cells / nullif(p.cells, 0), 3)               AS filled_share
+    round(p.filled_cells / nullif(p.cells, 0), 3)               AS filled_share,
+    items.service_decisions, items.penalty_decisions
 FROM picked p
 LEFT JOIN req USING (report_id)
 LEFT JOIN rev USING (report_id)
+LEFT JOIN items USING (report_id)
 ORDER BY p.year, p.agency_id;

@@ -3,7 +3,9 @@
 -- param $agency text = NULL: only agencies whose canonical or printed name contains this text (NULL: all)
 -- param $region text = NULL: only agencies whose region contains this text (NULL: all)
 -- Current revisions only; the 总计 column is left out (it is the sum of the others).
-SELECT r.year, q.applicant, ref.label AS applicant_name, sum(q.value) AS count
+-- reports: how many reports filled the cell (blank cells are not counted, and not 0).
+SELECT r.year, q.applicant, ref.label AS applicant_name, sum(q.value) AS count,
+       count(q.value) AS reports
 FROM requests q
 JOIN current_reports r USING (report_id)
 LEFT JOIN agencies a ON a.agency_id = r.agency_id

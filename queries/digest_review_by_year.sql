@@ -2,8 +2,9 @@
 --   result (section 四), summed over the agencies in scope?
 -- param $agency text = NULL: only agencies whose canonical or printed name contains this text (NULL: all)
 -- param $region text = NULL: only agencies whose region contains this text (NULL: all)
--- Current revisions only; one row per year × proceeding × result (result 'total' included).
-SELECT r.year, v.proceeding, v.result, sum(v.value) AS count
+-- Current revisions only; one row per year × proceeding × result (result 'total' included);
+--   reports: how many reports filled the cell.
+SELECT r.year, v.proceeding, v.result, sum(v.value) AS count, count(v.value) AS reports
 FROM review_litigation v
 JOIN current_reports r USING (report_id)
 LEFT JOIN agencies a ON a.agency_id = r.agency_id

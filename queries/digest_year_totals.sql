@@ -5,6 +5,7 @@
 -- param $region text = NULL: only agencies whose region contains this text, e.g. 淮安市 (NULL: all)
 -- Current revisions only; blank cells are unknown (sum ignores them), not 0. A report is
 --   synthetic when a file it was read from is named synthetic_* (documents.path).
+--   outcome_reports / received_reports: reports whose 总计 / 本年新收 cell holds a number.
 WITH picked AS (
     SELECT r.report_id, r.agency_id, r.year, o.synthetic
     FROM current_reports r
@@ -17,6 +18,8 @@ req AS (
     -- request_outcomes is a table (one row per report, kept by the writers): 90k rows at 100k
     -- reports instead of 2.4M cells of section 三's 总计 column.
     SELECT p.year,
+           count(o.total_processed) AS outcome_reports,  -- reports behind the outcome figures
+           count(o.new_received)    AS received_reports,
            sum(o.new_received)      AS new_received,
            sum(o.carried_over)      AS carried_over,
            sum(o.granted)           AS granted,

@@ -39,7 +39,8 @@ def test_table_escapes_report_text() -> None:
 
     page = H.table(pl.DataFrame({"agency": [SCRIPT], "n": [12345]}), {"agency": "机关", "n": "数量"})
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "1.2万" in page  # numbers in the charts' style
+    assert "12,345" in page  # numbers by the charts' rule (numfmt: exact below 100,000)
+    assert "12.3万" in H.table(pl.DataFrame({"n": [123456]}))
 
 
 def test_change_text() -> None:
@@ -88,7 +89,7 @@ def test_published_folder(published: DigestResult) -> None:
     # A pasted trend chart says how many reports stand behind each year (the small store: 2022–2024).
     for trend in ("request_outcomes", "review_litigation"):
         svg = (folder / "charts" / f"{trend}.svg").read_text("utf-8")
-        assert "各年依据的报告" in svg and "2024年" in svg and "份" in svg, trend
+        assert "各年收到的报告" in svg and "2024年" in svg and "份" in svg, trend
 
 
 @pytest.mark.slow

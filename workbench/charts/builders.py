@@ -6,6 +6,12 @@ and tooltips. An empty frame gives a chart that says 暂无数据 instead of rai
 non-empty frame without the named columns is a ValueError naming what is missing.
 Blank values (null) are left out of the drawing: a blank cell is not 0. Groups keep the
 frame's row order (same frame, same chart bytes).
+
+What stands behind a bar: the year trends take an optional column ``reports`` (how many
+reports the row's figure sums; a bar's count is the largest of its rows'). The tooltip then
+shows it, and where it differs between the bars of a chart each bar says it too ("n=37",
+under its year). Counts follow numfmt's rule; a colour legend lists only the categories the
+chart draws, each in its fixed colour (style.py).
 """
 
 from __future__ import annotations
@@ -15,15 +21,37 @@ from collections.abc import Sequence
 import altair as alt
 import polars as pl
 
+from workbench.charts.basis import (
+    REPORTS,
+    reports_per_bar,
+    reports_tooltip,
+    varies,
+    with_n_note,
+    with_reports,
+    year_n,
+)
+from workbench.charts.pieces import (  # noqa: F401 (YEAR_TITLE, COUNT_TITLE, no_data_chart: public here too)
+    COUNT_TITLE,
+    YEAR_TITLE,
+    chart_title,
+    count_labels,
+    drawn_groups,
+    group_scale,
+    no_data_chart,
+    order_column,
+    panel_width,
+    sum_by,
+    usable,
+    year_totals_text,
+    year_x,
+)
 from workbench.charts.style import (
     APPLICANTS,
     CATEGORY_PALETTE,
     HEIGHT,
     MUTED,
-    NO_DATA,
     OUTCOME_DOMAIN,
     OUTCOME_GROUPS,
-    OUTCOME_RANGE,
     PROCEEDINGS,
     REVIEW_RESULTS,
     SEQUENTIAL_SCHEME,
@@ -32,14 +60,11 @@ from workbench.charts.style import (
     WIDTH,
     Group,
     count_axis,
-    format_count,
     group_label,
     outcome_group_of_row,
     share_axis,
 )
 
-YEAR_TITLE = "年度"
-COUNT_TITLE = "数量"
 # Colours of section 二 items, fixed so 行政许可 looks the same in every chart.
 ITEM_COLOURS = {
     "licensing": "#4e79a7",
@@ -53,89 +78,6 @@ ITEM_LABELS = {
     "penalties": "行政处罚",
     "enforcement": "行政强制",
 }
-
-
-# --- shared pieces ---------------------------------------------------------------------
-
-
-def no_data_chart(title: str, subtitle: str | list[str] | None = None) -> alt.Chart:
-    """A chart of the normal size that says 暂无数据 (what every builder gives for no rows)."""
-    frame = pl.DataFrame({"message": [NO_DATA]})
-    return (
-        alt.Chart(frame)
-        .mark_text(fontSize=16, color=MUTED)
-        .encode(text="message:N")
-        .properties(title=_title(title, subtitle), width=WIDTH, height=HEIGHT / 2)
-    )
-
-
-def _title(text: str, subtitle: str | list[str] | None) -> alt.TitleParams:
-    """A subtitle of several lines is a list (a pasted chart keeps what stands behind it)."""
-    return alt.TitleParams(text=text, subtitle=subtitle) if subtitle else alt.TitleParams(text)
-
-
-def _require(df: pl.DataFrame, columns: Sequence[str], builder: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"{builder}: the frame lacks column(s) {', '.join(missing)}; "
-            f"it needs {', '.join(columns)} (has {', '.join(df.columns) or 'none'})"
-        )
-
-
-def _usable(df: pl.DataFrame, columns: Sequence[str], value: str, builder: str) -> pl.DataFrame:
-    """The named columns of the rows whose value is not blank (empty frame: no columns needed)."""
-    if df.height == 0:
-        return pl.DataFrame()
-    _require(df, columns, builder)
-    return df.select(columns).filter(pl.col(value).is_not_null())
-
-
-def _sum(frame: pl.DataFrame, keys: list[str], value: str) -> pl.DataFrame:
-    """Sum of value per key combination, groups in the frame's row order (deterministic)."""
-    return frame.group_by(keys, maintain_order=True).agg(pl.col(value).sum())
-
-
-def _labels(values: pl.Series) -> pl.Series:
-    """1.2万-style text for each value (for tooltips and value labels)."""
-    return pl.Series([format_count(v) for v in values.to_list()], dtype=pl.String)
-
-
-def _year_x(*, short: bool = False, **kwargs: object) -> alt.X:
-    """Years on x: "2024年", or "2024" in narrow panels where 年 would collide."""
-    label = "'' + datum.value" if short else "datum.value + '年'"
-    return alt.X("year:O", title=YEAR_TITLE, axis=alt.Axis(labelExpr=label), **kwargs)
-
-
-def _panel_width(frame: pl.DataFrame) -> int:
-    """Width of a small panel: room for a four-digit year label per year."""
-    return max(150, 36 * frame["year"].n_unique())
-
-
-def _group_scale(groups: Sequence[Group], present: Sequence[str] | None = None) -> alt.Scale:
-    """A colour scale with a fixed colour per group label; only present labels when given."""
-    pairs = [(g.label, g.colour) for g in groups if present is None or g.label in present]
-    return alt.Scale(domain=[p[0] for p in pairs], range=[p[1] for p in pairs])
-
-
-def _order_column(df: pl.DataFrame, column: str, order: Sequence[str]) -> pl.DataFrame:
-    """Add ``<column>_order``: the position of each label in order (for stack order)."""
-    rank = {label: i for i, label in enumerate(order)}
-    return df.with_columns(
-        pl.col(column).replace_strict(rank, default=len(rank), return_dtype=pl.Int32)
-        .alias(f"{column}_order")
-    )
-
-
-def _year_totals_text(frame: pl.DataFrame, value: str) -> alt.Chart:
-    """Total of each year's stack, written above the bar."""
-    totals = frame.group_by("year", maintain_order=True).agg(pl.col(value).sum()).sort("year")
-    totals = totals.with_columns(_labels(totals[value]).alias("total_label"))
-    return (
-        alt.Chart(totals)
-        .mark_text(dy=-7, fontSize=11, color=TEXT_COLOUR)
-        .encode(x=_year_x(), y=alt.Y(f"{value}:Q"), text="total_label:N")
-    )
 
 
 # --- section 一 / 二 ----------------------------------------------------------------------
@@ -152,28 +94,34 @@ def submitted_info_trend(
     instead of stacking incomparable units. Panels are ordered by total, largest first.
     """
     cols = ["year", "category", "category_name", "count"]
-    frame = _usable(df, cols, "count", "submitted_info_trend")
+    frame = usable(df, cols, "count", "submitted_info_trend")
     if frame.height == 0:
         return no_data_chart(title, subtitle)
-    frame = _sum(frame, ["year", "category", "category_name"], "count")
-    frame = frame.with_columns(_labels(frame["count"]).alias("count_label")).sort("year")
+    keys = ["year", "category", "category_name"]
+    n = reports_per_bar(frame, keys)
+    frame = with_reports(sum_by(frame, keys, "count"), n, keys)
+    frame = frame.with_columns(count_labels(frame["count"]).alias("count_label")).sort("year")
     order = (
-        _sum(frame, ["category_name"], "count")
+        sum_by(frame, ["category_name"], "count")
         .sort("count", descending=True)["category_name"].to_list()
     )
-    base = alt.Chart().encode(x=_year_x(short=True),
-                              y=alt.Y("count:Q", axis=count_axis(COUNT_TITLE)))
+    base = alt.Chart().encode(x=year_x(short=True),
+                              y=alt.Y("count:Q", axis=count_axis(COUNT_TITLE, "child_y")))
     bars = base.mark_bar(color=CATEGORY_PALETTE[0]).encode(
         tooltip=[alt.Tooltip("year:O", title=YEAR_TITLE),
                  alt.Tooltip("category_name:N", title="类别"),
-                 alt.Tooltip("count_label:N", title=COUNT_TITLE)])
+                 alt.Tooltip("count_label:N", title=COUNT_TITLE), *reports_tooltip(frame)])
     text = base.mark_text(dy=-6, fontSize=10).encode(text="count_label:N")
+    layers = [bars, text]
+    if varies(n):  # panels share no year axis of their own: n stands above each bar's figure
+        frame = frame.with_columns(pl.format("n={}", pl.col(REPORTS)).alias("n_label"))
+        layers.append(base.mark_text(dy=-18, fontSize=9, color=MUTED).encode(text="n_label:N"))
     return (
-        alt.layer(bars, text, data=frame)
-        .properties(width=_panel_width(frame), height=110)
+        alt.layer(*layers, data=frame)
+        .properties(width=panel_width(frame), height=110)
         .facet(facet=alt.Facet("category_name:N", sort=order, title=None), columns=columns)
         .resolve_scale(y="independent")
-        .properties(title=_title(title, subtitle))
+        .properties(title=chart_title(title, with_n_note(subtitle, varies(n))))
     )
 
 
@@ -181,12 +129,16 @@ def _items_trend(
     df: pl.DataFrame, builder: str, title: str, subtitle: str | list[str] | None
 ) -> alt.Chart | alt.LayerChart:
     cols = ["year", "item", "item_name", "decisions"]
-    frame = _usable(df, cols, "decisions", builder)
+    frame = usable(df, cols, "decisions", builder)
     if frame.height == 0:
         return no_data_chart(title, subtitle)
-    frame = _sum(frame, ["year", "item", "item_name"], "decisions").sort("year")
-    frame = frame.with_columns(_labels(frame["decisions"]).alias("decisions_label"))
-    names = frame.unique("item", maintain_order=True).select("item", "item_name").rows()
+    keys = ["year", "item", "item_name"]
+    n = reports_per_bar(frame, keys)
+    frame = with_reports(sum_by(frame, keys, "decisions"), n, keys).sort("year")
+    frame = frame.with_columns(count_labels(frame["decisions"]).alias("decisions_label"))
+    drawn = drawn_groups(frame, "decisions", "item")
+    names = frame.filter(pl.col("item").is_in(drawn)).unique("item", maintain_order=True)
+    names = names.select("item", "item_name").rows()
     known = [(key, name) for key, name in names if key in ITEM_COLOURS]
     known.sort(key=lambda pair: list(ITEM_COLOURS).index(pair[0]))
     others = [(key, name) for key, name in names if key not in ITEM_COLOURS]
@@ -195,18 +147,19 @@ def _items_trend(
     colours += [CATEGORY_PALETTE[(4 + i) % len(CATEGORY_PALETTE)] for i in range(len(others))]
     colour = alt.Color("item_name:N", title="事项", scale=alt.Scale(domain=domain, range=colours),
                        legend=alt.Legend(orient="bottom"))
+    frame = frame.filter(pl.col("item").is_in(drawn))  # an item of zeros only: no empty slot
     base = alt.Chart(frame).encode(
-        x=_year_x(), xOffset=alt.XOffset("item_name:N", sort=domain),
-        y=alt.Y("decisions:Q", axis=count_axis("处理决定数量")),
+        x=year_x(n=year_n(n)), xOffset=alt.XOffset("item_name:N", sort=domain),
+        y=alt.Y("decisions:Q", axis=count_axis("处理决定数量", "y")),
     )
     bars = base.mark_bar().encode(
         color=colour,
         tooltip=[alt.Tooltip("year:O", title=YEAR_TITLE), alt.Tooltip("item_name:N", title="事项"),
-                 alt.Tooltip("decisions_label:N", title="处理决定数量")],
+                 alt.Tooltip("decisions_label:N", title="处理决定数量"), *reports_tooltip(frame)],
     )
     text = base.mark_text(dy=-6, fontSize=10).encode(text="decisions_label:N")
     return alt.layer(bars, text).properties(
-        title=_title(title, subtitle), width=WIDTH, height=HEIGHT
+        title=chart_title(title, with_n_note(subtitle, year_n(n) is not None)), width=WIDTH, height=HEIGHT
     )
 
 
@@ -243,36 +196,39 @@ def request_outcomes_trend(
     ``share=True`` draws each group's share of the year's total (0–100 %) instead.
     """
     title = title or ("依申请公开办理结果构成" if share else "依申请公开办理结果")
-    frame = _usable(df, ["year", "outcome_group", "count"], "count", "request_outcomes_trend")
+    frame = usable(df, ["year", "outcome_group", "count"], "count", "request_outcomes_trend")
     if frame.height == 0:
         return no_data_chart(title, subtitle)
     frame = frame.with_columns(
         pl.col("outcome_group").map_elements(_outcome_label, return_dtype=pl.String)
         .alias("group_name")
     )
-    frame = _sum(frame, ["year", "group_name"], "count").sort("year")
+    n = reports_per_bar(frame, ["year"])
+    frame = with_reports(sum_by(frame, ["year", "group_name"], "count"), n, ["year"]).sort("year")
     frame = frame.with_columns(
         (pl.col("count") / pl.col("count").sum().over("year")).alias("share"),
-        _labels(frame["count"]).alias("count_label"),
+        count_labels(frame["count"]).alias("count_label"),
     )
-    frame = _order_column(frame, "group_name", OUTCOME_DOMAIN)
+    frame = order_column(frame, "group_name", OUTCOME_DOMAIN)
+    present = drawn_groups(frame, "count", "group_name")
+    frame = frame.filter(pl.col("group_name").is_in(present))
     value = alt.Y("share:Q", axis=share_axis("占比"), stack="zero") if share else alt.Y(
-        "count:Q", axis=count_axis("申请数量"), stack="zero")
+        "count:Q", axis=count_axis("申请数量", "y"), stack="zero")
+    by_year = year_n(n)
     bars = alt.Chart(frame).mark_bar().encode(
-        x=_year_x(),
+        x=year_x(n=by_year),
         y=value,
-        # Full domain, not only the groups present: same colours and legend in every chart.
-        color=alt.Color("group_name:N", title="办理结果",
-                        scale=alt.Scale(domain=OUTCOME_DOMAIN, range=OUTCOME_RANGE),
+        # Only the groups drawn, each in its fixed colour (the same in every chart).
+        color=alt.Color("group_name:N", title="办理结果", scale=group_scale(OUTCOME_GROUPS, present),
                         legend=alt.Legend(orient="right")),
         order=alt.Order("group_name_order:Q", sort="ascending"),
         tooltip=[alt.Tooltip("year:O", title=YEAR_TITLE),
                  alt.Tooltip("group_name:N", title="办理结果"),
                  alt.Tooltip("count_label:N", title="申请数量"),
-                 alt.Tooltip("share:Q", title="占比", format=".1%")],
+                 alt.Tooltip("share:Q", title="占比", format=".1%"), *reports_tooltip(frame)],
     )
-    layers = [bars] if share else [bars, _year_totals_text(frame, "count")]
-    return alt.layer(*layers).properties(title=_title(title, subtitle), width=WIDTH, height=HEIGHT)
+    layers = [bars] if share else [bars, year_totals_text(frame, "count", by_year)]
+    return alt.layer(*layers).properties(title=chart_title(title, with_n_note(subtitle, by_year is not None)), width=WIDTH, height=HEIGHT)
 
 
 def _outcome_label(value: object) -> str:
@@ -294,7 +250,7 @@ def requests_by_applicant(
     the sum of the others and are left out so the stack is not counted twice.
     """
     cols = ["year", "applicant", "applicant_name", "count"]
-    frame = _usable(df, cols, "count", "requests_by_applicant")
+    frame = usable(df, cols, "count", "requests_by_applicant")
     if frame.height:
         frame = frame.filter(pl.col("applicant") != "total")
     if frame.height == 0:
@@ -305,26 +261,29 @@ def requests_by_applicant(
         pl.col("applicant").replace_strict(by_key, default=pl.col("applicant_name"),
                                            return_dtype=pl.String).alias("applicant_label")
     )
-    frame = _sum(frame, ["year", "applicant_label"], "count").sort("year")
-    frame = frame.with_columns(_labels(frame["count"]).alias("count_label"))
-    present = frame["applicant_label"].unique().to_list()
+    n = reports_per_bar(frame, ["year"])
+    frame = with_reports(sum_by(frame, ["year", "applicant_label"], "count"), n, ["year"]).sort("year")
+    frame = frame.with_columns(count_labels(frame["count"]).alias("count_label"))
+    present = drawn_groups(frame, "count", "applicant_label")
+    frame = frame.filter(pl.col("applicant_label").is_in(present))
     extra = sorted(set(present) - set(by_key.values()))
     groups = list(APPLICANTS) + [
         Group(name, name, CATEGORY_PALETTE[(6 + i) % len(CATEGORY_PALETTE)])
         for i, name in enumerate(extra)
     ]
-    frame = _order_column(frame, "applicant_label", [g.label for g in groups])
+    frame = order_column(frame, "applicant_label", [g.label for g in groups])
+    by_year = year_n(n)
     bars = alt.Chart(frame).mark_bar().encode(
-        x=_year_x(),
-        y=alt.Y("count:Q", axis=count_axis("申请数量"), stack="zero"),
-        color=alt.Color("applicant_label:N", title="申请人", scale=_group_scale(groups, present)),
+        x=year_x(n=by_year),
+        y=alt.Y("count:Q", axis=count_axis("申请数量", "y"), stack="zero"),
+        color=alt.Color("applicant_label:N", title="申请人", scale=group_scale(groups, present)),
         order=alt.Order("applicant_label_order:Q", sort="ascending"),
         tooltip=[alt.Tooltip("year:O", title=YEAR_TITLE),
                  alt.Tooltip("applicant_label:N", title="申请人"),
-                 alt.Tooltip("count_label:N", title="申请数量")],
+                 alt.Tooltip("count_label:N", title="申请数量"), *reports_tooltip(frame)],
     )
-    return alt.layer(bars, _year_totals_text(frame, "count")).properties(
-        title=_title(title, subtitle), width=WIDTH, height=HEIGHT
+    return alt.layer(bars, year_totals_text(frame, "count", by_year)).properties(
+        title=chart_title(title, with_n_note(subtitle, by_year is not None)), width=WIDTH, height=HEIGHT
     )
 
 
@@ -363,14 +322,15 @@ def review_litigation_trend(
     ``total`` result is the sum of the others and is not drawn). Bars use the left axis,
     the red line and its labels the right axis (纠错率, see :func:`correction_rates`).
     """
-    frame = _usable(df, ["year", "proceeding", "result", "count"], "count",
+    frame = usable(df, ["year", "proceeding", "result", "count"], "count",
                     "review_litigation_trend")
     if frame.height:
         frame = frame.filter(pl.col("result") != "total")
     if frame.height == 0:
         return no_data_chart(title, subtitle)
     result_names = {g.key: g.label for g in REVIEW_RESULTS}
-    frame = _sum(frame, ["year", "proceeding", "result"], "count")
+    n = reports_per_bar(frame, ["year", "proceeding"])
+    frame = with_reports(sum_by(frame, ["year", "proceeding", "result"], "count"), n, ["year", "proceeding"])
     rates = correction_rates(frame).select("year", "proceeding", "correction_rate")
     frame = (
         frame.join(rates, on=["year", "proceeding"], how="left")
@@ -379,46 +339,63 @@ def review_litigation_trend(
                                             return_dtype=pl.String).alias("result_name"),
             pl.col("proceeding").replace_strict(PROCEEDINGS, default=pl.col("proceeding"),
                                                 return_dtype=pl.String).alias("proceeding_name"),
-            _labels(frame["count"]).alias("count_label"),
+            count_labels(frame["count"]).alias("count_label"),
         )
         .sort("year")
     )
-    frame = _order_column(frame, "result_name", [g.label for g in REVIEW_RESULTS])
-    present = frame["result_name"].unique().to_list()
+    frame = order_column(frame, "result_name", [g.label for g in REVIEW_RESULTS])
+    present = drawn_groups(frame, "count", "result_name")
+    names = set(frame["proceeding_name"].to_list())
+    known = list(PROCEEDINGS.values())
+    order = [name for name in known if name in names] + sorted(names - set(known))
+    # n varies if it differs anywhere in the chart; each panel's years then say their own.
+    any_varies = varies(n)
+    panels = []
+    for index, name in enumerate(order):
+        data = frame.filter(pl.col("proceeding_name") == name)
+        panel_n = reports_per_bar(data, ["year"]) if any_varies else None
+        by_year = None if panel_n is None else {int(y): int(r) for y, r in panel_n.drop_nulls().iter_rows()}
+        panels.append(
+            _review_panel(data.filter(pl.col("result_name").is_in(present)), present, by_year,
+                          f"concat_{index}_layer_0_y")
+            .properties(width=panel_width(frame), height=HEIGHT - 40,
+                        title=alt.TitleParams(name, fontSize=13)))
+    return alt.hconcat(*panels, spacing=24).properties(title=chart_title(title, with_n_note(subtitle, any_varies)))
+
+
+def _review_panel(frame: pl.DataFrame, present: list[str], n: dict[int, int] | None,
+                  scale: str) -> alt.LayerChart:
+    """One proceeding: stacked results (left axis, Vega scale ``scale``) and the rate line.
+
+    Not .facet(): Vega-Lite cannot facet a layer whose y scales are independent (bars in
+    cases, line in %), so the panels are concatenated.
+    """
+    x = year_x(short=True, n=n)
     bars = alt.Chart().mark_bar().encode(
-        x=_year_x(short=True),
-        y=alt.Y("count:Q", axis=count_axis("案件数量"), stack="zero"),
-        color=alt.Color("result_name:N", title="结果", scale=_group_scale(REVIEW_RESULTS, present),
+        x=x,
+        y=alt.Y("count:Q", axis=count_axis("案件数量", scale), stack="zero"),
+        color=alt.Color("result_name:N", title="结果", scale=group_scale(REVIEW_RESULTS, present),
                         legend=alt.Legend(orient="bottom")),
         order=alt.Order("result_name_order:Q", sort="ascending"),
         tooltip=[alt.Tooltip("year:O", title=YEAR_TITLE),
                  alt.Tooltip("proceeding_name:N", title="类别"),
                  alt.Tooltip("result_name:N", title="结果"),
-                 alt.Tooltip("count_label:N", title="案件数量")],
+                 alt.Tooltip("count_label:N", title="案件数量"), *reports_tooltip(frame)],
     )
     rate_y = alt.Y("mean(correction_rate):Q", scale=alt.Scale(domain=[0, 1]),
                    axis=alt.Axis(title="纠错率", format=".0%", orient="right", grid=False))
     line = alt.Chart().mark_line(color="#b2182b", point=alt.OverlayMarkDef(color="#b2182b")).encode(
-        x=_year_x(short=True), y=rate_y,
+        x=x, y=rate_y,
         tooltip=[alt.Tooltip("year:O", title=YEAR_TITLE),
                  alt.Tooltip("mean(correction_rate):Q", title="纠错率", format=".1%")],
     )
-    rate_text = alt.Chart().mark_text(dy=-8, fontSize=10, color="#b2182b").encode(
-        x=_year_x(short=True), y=rate_y, text=alt.Text("mean(correction_rate):Q", format=".0%"))
-    names = set(frame["proceeding_name"].to_list())
-    known = list(PROCEEDINGS.values())
-    order = [n for n in known if n in names] + sorted(names - set(known))
-    # One panel per proceeding side by side. Not .facet(): Vega-Lite cannot facet a layer
-    # whose y scales are independent (bars in cases, line in %).
-    panels = [
-        alt.layer(bars, alt.layer(line, rate_text),
-                  data=frame.filter(pl.col("proceeding_name") == name))
-        .resolve_scale(y="independent")
-        .properties(width=_panel_width(frame), height=HEIGHT - 40,
-                    title=alt.TitleParams(name, fontSize=13))
-        for name in order
-    ]
-    return alt.hconcat(*panels, spacing=24).properties(title=_title(title, subtitle))
+    # The rate labels may stand on a bar: a white halo keeps the red text legible there.
+    rate_text = alt.Chart().mark_text(dy=-9, fontSize=10, color="#b2182b", fontWeight="bold",
+                                      stroke="white", strokeWidth=3, strokeOpacity=0.9).encode(
+        x=x, y=rate_y, text=alt.Text("mean(correction_rate):Q", format=".0%"))
+    rate_fill = alt.Chart().mark_text(dy=-9, fontSize=10, color="#b2182b", fontWeight="bold").encode(
+        x=x, y=rate_y, text=alt.Text("mean(correction_rate):Q", format=".0%"))
+    return alt.layer(bars, alt.layer(line, rate_text, rate_fill), data=frame).resolve_scale(y="independent")
 
 
 # --- comparisons across agencies ----------------------------------------------------------
@@ -434,23 +411,23 @@ def top_agencies(
     "62.5%" or "3,001件"; format_count(value) where absent or null).
     """
     cols = ["agency", "value"] + (["label"] if "label" in df.columns else [])
-    frame = _usable(df, cols, "value", "top_agencies")
+    frame = usable(df, cols, "value", "top_agencies")
     if frame.height == 0:
         return no_data_chart(title, subtitle)
     if "label" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("label"))
-    frame = frame.with_columns(pl.col("label").cast(pl.String).fill_null(_labels(frame["value"])))
+    frame = frame.with_columns(pl.col("label").cast(pl.String).fill_null(count_labels(frame["value"])))
     frame = frame.sort("value", descending=True).head(n)
     base = alt.Chart(frame).encode(
         y=alt.Y("agency:N", sort="-x", title=None),
-        x=alt.X("value:Q", axis=count_axis(value_title)),
+        x=alt.X("value:Q", axis=count_axis(value_title, "x")),
     )
     bars = base.mark_bar(color=colour).encode(
         tooltip=[alt.Tooltip("agency:N", title="机关"), alt.Tooltip("label:N", title=value_title)]
     )
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="label:N")
     return alt.layer(bars, text).properties(
-        title=_title(title, subtitle), width=WIDTH - 120, height=alt.Step(24)
+        title=chart_title(title, subtitle), width=WIDTH - 120, height=alt.Step(24)
     )
 
 
@@ -463,20 +440,20 @@ def agencies_by_band(
     Columns: band, agencies. Bands are drawn in the frame's row order, which is the
     order the caller defined them in; ``colours`` gives one colour per band if wanted.
     """
-    frame = _usable(df, ["band", "agencies"], "agencies", "agencies_by_band")
+    frame = usable(df, ["band", "agencies"], "agencies", "agencies_by_band")
     if frame.height == 0:
         return no_data_chart(title, subtitle)
     bands = frame["band"].cast(pl.String).unique(maintain_order=True).to_list()
     frame = frame.with_columns(pl.col("band").cast(pl.String))
-    frame = _sum(frame, ["band"], "agencies")
-    frame = frame.with_columns(_labels(frame["agencies"]).alias("agencies_label"))
+    frame = sum_by(frame, ["band"], "agencies")
+    frame = frame.with_columns(count_labels(frame["agencies"]).alias("agencies_label"))
     colour: alt.Color | alt.ColorValue = alt.ColorValue(CATEGORY_PALETTE[0])
     if colours:
         colour = alt.Color("band:N", legend=None,
                            scale=alt.Scale(domain=bands, range=list(colours)[: len(bands)]))
     base = alt.Chart(frame).encode(
         x=alt.X("band:N", sort=bands, title=band_title),
-        y=alt.Y("agencies:Q", axis=count_axis("机关数量")),
+        y=alt.Y("agencies:Q", axis=count_axis("机关数量", "y")),
     )
     bars = base.mark_bar(size=48).encode(
         color=colour,
@@ -485,7 +462,7 @@ def agencies_by_band(
     )
     text = base.mark_text(dy=-7, fontSize=12).encode(text="agencies_label:N")
     return alt.layer(bars, text).properties(
-        title=_title(title, subtitle), width=min(WIDTH, 120 * len(bands) + 80), height=HEIGHT
+        title=chart_title(title, subtitle), width=min(WIDTH, 120 * len(bands) + 80), height=HEIGHT
     )
 
 
@@ -499,27 +476,28 @@ def tag_year_heatmap(
 
     Columns: tag_name, year, items. Themes are ordered by their total, largest on top.
     """
-    frame = _usable(df, ["tag_name", "year", "items"], "items", "tag_year_heatmap")
+    frame = usable(df, ["tag_name", "year", "items"], "items", "tag_year_heatmap")
     if frame.height == 0:
         return no_data_chart(title, subtitle)
-    frame = _sum(frame, ["tag_name", "year"], "items").sort("year")
+    n = reports_per_bar(frame, ["year"])
+    frame = with_reports(sum_by(frame, ["tag_name", "year"], "items"), n, ["year"]).sort("year")
     frame = frame.with_columns(
-        _labels(frame["items"]).alias("items_label"),
+        count_labels(frame["items"]).alias("items_label"),
         # Dark cells get white numbers; the threshold is half of the largest cell.
         (pl.col("items") > pl.col("items").max() / 2).alias("dark"),
     )
     order = (
-        _sum(frame, ["tag_name"], "items")
+        sum_by(frame, ["tag_name"], "items")
         .sort(["items", "tag_name"], descending=[True, False])["tag_name"].to_list()
     )
     base = alt.Chart(frame).encode(
-        x=_year_x(), y=alt.Y("tag_name:N", sort=order, title=None)
+        x=year_x(n=year_n(n)), y=alt.Y("tag_name:N", sort=order, title=None)
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("items:Q", title="条数", scale=alt.Scale(scheme=SEQUENTIAL_SCHEME),
                         legend=alt.Legend(format="d")),
         tooltip=[alt.Tooltip("tag_name:N", title="主题"), alt.Tooltip("year:O", title=YEAR_TITLE),
-                 alt.Tooltip("items_label:N", title="条数")],
+                 alt.Tooltip("items_label:N", title="条数"), *reports_tooltip(frame)],
     )
     text = base.mark_text(fontSize=11).encode(
         text="items_label:N",
@@ -527,7 +505,7 @@ def tag_year_heatmap(
     )
     years = frame["year"].n_unique()
     return alt.layer(cells, text).properties(
-        title=_title(title, subtitle), width=max(200, 64 * years), height=alt.Step(26)
+        title=chart_title(title, with_n_note(subtitle, year_n(n) is not None)), width=max(200, 64 * years), height=alt.Step(26)
     )
 
 
@@ -539,7 +517,7 @@ def findings_by_rule(
     Columns: rule, rule_name, severity (error | warning | info, or the Chinese label), count.
     """
     cols = ["rule", "rule_name", "severity", "count"]
-    frame = _usable(df, cols, "count", "findings_by_rule")
+    frame = usable(df, cols, "count", "findings_by_rule")
     if frame.height == 0:
         return no_data_chart(title, subtitle)
     frame = frame.with_columns(
@@ -549,18 +527,19 @@ def findings_by_rule(
         # A rule the frame gives no name is shown by its id.
         pl.col("rule_name").fill_null(pl.col("rule")).alias("rule_name"),
     )
-    frame = _sum(frame, ["rule", "rule_name", "severity_name"], "count")
-    frame = frame.with_columns(_labels(frame["count"]).alias("count_label"))
-    frame = _order_column(frame, "severity_name", [g.label for g in SEVERITIES])
-    totals = _sum(frame, ["rule_name"], "count")
+    frame = sum_by(frame, ["rule", "rule_name", "severity_name"], "count")
+    frame = frame.with_columns(count_labels(frame["count"]).alias("count_label"))
+    frame = order_column(frame, "severity_name", [g.label for g in SEVERITIES])
+    totals = sum_by(frame, ["rule_name"], "count")
     order = totals.sort(["count", "rule_name"], descending=[True, False])["rule_name"].to_list()
-    totals = totals.with_columns(_labels(totals["count"]).alias("total_label"))
+    totals = totals.with_columns(count_labels(totals["count"]).alias("total_label"))
     y = alt.Y("rule_name:N", sort=order, title=None)
     bars = alt.Chart(frame).mark_bar().encode(
         y=y,
-        x=alt.X("count:Q", axis=count_axis("发现数量"), stack="zero"),
+        x=alt.X("count:Q", axis=count_axis("发现数量", "x"), stack="zero"),
         color=alt.Color("severity_name:N", title="严重程度",
-                        scale=_group_scale(SEVERITIES), legend=alt.Legend(orient="bottom")),
+                        scale=group_scale(SEVERITIES, drawn_groups(frame, "count", "severity_name")),
+                        legend=alt.Legend(orient="bottom")),
         order=alt.Order("severity_name_order:Q", sort="ascending"),
         tooltip=[alt.Tooltip("rule:N", title="规则"), alt.Tooltip("rule_name:N", title="说明"),
                  alt.Tooltip("severity_name:N", title="严重程度"),
@@ -570,5 +549,5 @@ def findings_by_rule(
         y=y, x=alt.X("count:Q"), text="total_label:N"
     )
     return alt.layer(bars, text).properties(
-        title=_title(title, subtitle), width=WIDTH - 160, height=alt.Step(24)
+        title=chart_title(title, subtitle), width=WIDTH - 160, height=alt.Step(24)
     )

@@ -1,4 +1,4 @@
-"""One look for every chart: the Altair theme, the fixed colours, Chinese number formats.
+"""One look for every chart: the Altair theme, the fixed colours, the axes for counts.
 
 Importing this module registers and enables the Altair theme ``"workbench"`` (font, white
 background, title and axis styles), so notebooks get the same look as the exports.
@@ -6,12 +6,12 @@ background, title and axis styles), so notebooks get the same look as the export
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import altair as alt
 
 from workbench.charts.font import FONT_STACK
+from workbench.charts.numfmt import YI_FROM, axis_expr, count_expr, format_count  # noqa: F401 (re-exported)
 from workbench.textnorm import compact
 
 THEME_NAME = "workbench"
@@ -20,8 +20,6 @@ HEIGHT = 260
 NO_DATA = "暂无数据"
 TEXT_COLOUR = "#333333"
 MUTED = "#8c8c8c"
-# From here on 万 would round to 10000万, so the label switches to 亿.
-YI_FROM = 99_995_000
 
 
 @dataclass(frozen=True)
@@ -118,48 +116,10 @@ def group_label(value: str, groups: tuple[Group, ...], what: str) -> str:
     raise ValueError(f"unknown {what} {value!r}; expected one of {known}")
 
 
-def format_count(value: float | int | None) -> str:
-    """Chinese report style: 3,450 below ten thousand, 1.2万 below 亿, 1.5亿 above.
-
-    One decimal, trailing .0 dropped (12万, not 12.0万); the unit follows the rounded value
-    (99,999,999 -> 1亿, not 10000万). Negative numbers use the minus sign (U+2212) as d3
-    does, so labels and axis ticks agree. None and NaN give "" (a blank cell, not 0).
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    sign = "\u2212" if value < 0 else ""
-    size = abs(value)
-    if size >= YI_FROM:
-        return f"{sign}{_one_decimal(size / 1e8)}亿"
-    if size >= 1e4:
-        return f"{sign}{_one_decimal(size / 1e4)}万"
-    if float(size).is_integer():
-        return f"{sign}{int(size):,}"
-    return f"{sign}{size:,.2f}".rstrip("0").rstrip(".")
-
-
-def _one_decimal(x: float) -> str:
-    text = f"{round(x, 1):,.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def count_expr(field: str = "datum.value") -> str:
-    """The Vega expression twin of :func:`format_count`, for axis ``labelExpr``.
-
-    d3's "~" drops insignificant zeros (1.0 -> 1); the thresholds match format_count's
-    rounding so 99,999,999 reads 1亿 in both.
-    """
-    v = field
-    return (
-        f"abs({v}) >= {YI_FROM:.0f} ? format({v} / 1e8, ',.1~f') + '亿' : "
-        f"abs({v}) >= 10000 ? format({v} / 1e4, ',.1~f') + '万' : "
-        f"format({v}, ',.2~f')"
-    )
-
-
-def count_axis(title: str, **kwargs: object) -> alt.Axis:
-    """An axis for counts: Chinese title, 1.2万-style tick labels, whole numbers only."""
-    return alt.Axis(title=title, labelExpr=count_expr(), tickMinStep=1, **kwargs)
+def count_axis(title: str, scale: str | None = None, **kwargs: object) -> alt.Axis:
+    """An axis for counts: Chinese title, whole numbers only, tick labels by numfmt's rule, in
+    one unit for the whole axis when ``scale`` names its Vega scale (``y``, ``child_y`` …)."""
+    return alt.Axis(title=title, labelExpr=axis_expr(scale), tickMinStep=1, **kwargs)
 
 
 def share_axis(title: str) -> alt.Axis:

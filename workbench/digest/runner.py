@@ -250,7 +250,7 @@ def digest_html(executed: Path, year: int) -> str:
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    from workbench.digest.html import page
+    from workbench.digest.html import keep_headings, page
 
     nb = nbformat.read(executed, as_version=4)
     for cell in nb.cells:
@@ -263,7 +263,7 @@ def digest_html(executed: Path, year: int) -> str:
     exporter = HTMLExporter(config=config, template_name="basic", exclude_input=True, anchor_link_text="",
                             exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
-    html = page(f"{year}年度政府信息公开工作年度报告摘要", body)
+    html = page(f"{year}年度政府信息公开工作年度报告摘要", keep_headings(body))
     if "<script" in html.lower():
         # Nothing in the digest needs a script: one here is report text that escaped escaping,
         # or a CDN loader that would not work offline. Either way, do not publish it.

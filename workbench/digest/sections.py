@@ -25,9 +25,10 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from workbench.charts import builders, export, font
-from workbench.charts.style import format_count
+from workbench.charts import builders, export
+from workbench.charts.numfmt import MINUS, format_count
 from workbench.digest import html as H
+from workbench.digest.chart_basis import PLACEHOLDER, TREND_LINE, ChartBasis, drawable  # noqa: F401 (re-exported)
 from workbench.digest.findings import FindingSections
 from workbench.digest.html import Fragment
 from workbench.store import connect, run_query
@@ -38,8 +39,6 @@ from workbench.templates import submitted_names
 # reports for year Y arrive until 31 March of Y+1, and a digest of the two reports that came
 # early would compare them with a whole year.
 LATEST_MIN_SHARE = 0.5
-TREND_LINE = 44  # characters of a chart subtitle line (a 2x PNG holds about this many)
-PLACEHOLDER = "〓"  # drawn instead of a character the chart font lacks (tables keep the name)
 
 PROCEEDING_ZH = {"review": "行政复议", "litigation_direct": "行政诉讼（直接起诉）",
                  "litigation_after_review": "行政诉讼（复议后起诉）"}
@@ -83,13 +82,13 @@ def change_text(value: float | None, previous: float | None, kind: str) -> str:
         return "—（无上年可比数据）" if previous is None and value is not None else "—"
     if kind == "share":
         points = (value - previous) * 100
-        return f"{points:+.1f}个百分点"
+        return f"{points:+.1f}个百分点".replace("-", MINUS)  # the minus sign numfmt writes
     diff = value - previous
     sign = "+" if diff >= 0 else "−"
     absolute = f"{sign}{format_count(abs(diff))}"
     if previous == 0:
         return f"（{absolute}）"
-    return f"{diff / previous * 100:+.1f}%（{absolute}）"
+    return f"{diff / previous * 100:+.1f}%".replace("-", MINUS) + f"（{absolute}）"
 
 
 # --- year and scope ------------------------------------------------------------------------
@@ -128,12 +127,6 @@ def _none(value: Any) -> Any:
     return value
 
 
-def drawable(text: str) -> str:
-    """Text the chart font can draw: missing characters become 〓 (the table keeps the name)."""
-    missing = font.missing_chars([text])
-    return "".join(PLACEHOLDER if ch in missing else ch for ch in text)
-
-
 def open_digest(db: str | Path, year: int | str | None = "latest", *, agency: str | None = None,
                 region: str | None = None, out_dir: str | Path = "digest-out", top_n: int = 10) -> Digest:
     """Connect read-only to the store and settle the year; charts go to ``out_dir/charts``."""
@@ -152,7 +145,7 @@ def open_digest(db: str | Path, year: int | str | None = "latest", *, agency: st
 
 
 @dataclass
-class Digest(FindingSections):
+class Digest(FindingSections, ChartBasis):
     con: duckdb.DuckDBPyConnection
     db: Path
     year: int
@@ -303,7 +296,8 @@ class Digest(FindingSections):
                                  f"{(self.year_row(self.year) or {}).get('reports')} 份），总量变化部分来自报告份数的变化；"
                                  "“同口径”两行只计两年都有报告的机关。")
         shares = "占比的分母为办理结果总计；纠错率 = 结果纠正 /（维持 + 纠正 + 其他结果），尚未审结的不计入。"
-        return Fragment(H.table(frame) + H.paragraph(shares) + remark)
+        figures_columns = {f"{self.year}年", f"{self.year - 1}年", "变化"}
+        return Fragment(H.table(frame, numeric=figures_columns) + H.paragraph(shares) + remark)
 
     # charts ----------------------------------------------------------------------------
 
@@ -333,17 +327,22 @@ class Digest(FindingSections):
 
     def _items(self, items: tuple[str, ...]) -> pl.DataFrame:
         frame = self.scoped("digest_active_items_by_year").filter(pl.col("item").is_in(list(items)))
+        frame = frame.rename({"reporting": "reports"})  # reports that filled the cell: n per bar
         return frame.with_columns(pl.col("item").replace_strict(builders.ITEM_LABELS, default=pl.col("item"),
                                                                 return_dtype=pl.String).alias("item_name"))
 
     def service_items(self) -> Fragment:
-        chart = builders.service_items_trend(self._items(("licensing", "other_services")), subtitle=self.subtitle)
+        what = ("service_decisions", "行政许可和其他对外管理服务事项处理决定")
+        chart = builders.service_items_trend(self._items(("licensing", "other_services")),
+                                             subtitle=self.chart_lines(dominant=what))
         return self.chart("service_items", chart, "行政许可和其他对外管理服务事项的本年处理决定数量（其他对外管理"
-                          "服务事项仅见于2019年版模板）。")
+                          "服务事项仅见于2019年版模板）。" + self.dominant_caption(*what))
 
     def penalties(self) -> Fragment:
-        chart = builders.penalties_trend(self._items(("penalties", "enforcement")), subtitle=self.subtitle)
-        return self.chart("penalties", chart, "行政处罚和行政强制的本年处理决定数量。", key=True)
+        what = ("penalty_decisions", "行政处罚和行政强制处理决定")
+        chart = builders.penalties_trend(self._items(("penalties", "enforcement")), subtitle=self.chart_lines(dominant=what))
+        return self.chart("penalties", chart, "行政处罚和行政强制的本年处理决定数量。" + self.dominant_caption(*what),
+                          key=True)
 
     def _outcomes(self) -> pl.DataFrame:
         groups = ["granted", "partially_granted", "denied", "unable", "not_processed", "other_handling"]
@@ -352,54 +351,37 @@ class Digest(FindingSections):
             return pl.DataFrame()
         return (self.totals.select(["year", *present])
                 .unpivot(index="year", variable_name="outcome_group", value_name="count")
-                .with_columns(pl.col("count").cast(pl.Float64)))
+                .with_columns(pl.col("count").cast(pl.Float64))
+                .join(self.totals.select("year", pl.col("outcome_reports").alias("reports")), on="year",
+                      how="left", maintain_order="left"))
 
     def request_outcomes(self) -> Fragment:
         row = self.year_row(self.year) or {}
         caption = (f"依申请公开办理结果，按结果类别堆叠。{self.year}年办理结果总计 "
                    f"{format_count(row.get('total_processed'))} 件，其中予以公开 {format_count(row.get('granted'))} 件。")
-        chart = builders.request_outcomes_trend(self._outcomes(), subtitle=self._trend_subtitle())
-        return self.chart("request_outcomes", chart, caption + self._basis(), key=True)
-
-    def _trend_subtitle(self) -> list[str]:
-        """The synthetic-data note and, in lines a chart can hold, how many reports stand behind each year."""
-        lines: list[str] = []
-        for part in self._basis_parts():  # whole years to a line: 2023年41份（1份未能全部读取）
-            if lines and len(lines[-1]) + len(part) + 1 <= TREND_LINE:
-                lines[-1] += "、" + part
-            else:
-                lines.append(part if lines else "各年依据的报告：" + part)
-        return [line for line in (self.subtitle, *lines) if line]
-
-    def _basis_parts(self) -> list[str]:
-        """How many reports stand behind each year of a trend, and how many were not fully read."""
-        if not hasattr(self, "_basis_list"):
-            frame = self.q("read_coverage", agency=self.agency, region=self.region).filter(pl.col("year") <= self.year)
-            per_year = (frame.group_by("year").agg(pl.len().alias("reports"),
-                                                   (pl.col("coverage") != "fully_read").sum().alias("partial"))
-                        .sort("year"))
-            self._basis_list = [f"{r['year']}年{r['reports']}份" + (f"（{r['partial']}份未能全部读取）"
-                                                                  if r["partial"] else "") for r in per_year.to_dicts()]
-        return self._basis_list
-
-    def _basis(self) -> str:
-        parts = self._basis_parts()
-        return "各年依据的报告：" + "、".join(parts) + "。" if parts else ""
+        what = ("total_processed", "办理结果总计")
+        chart = builders.request_outcomes_trend(self._outcomes(), subtitle=self.chart_lines(trend=True, dominant=what))
+        return self.chart("request_outcomes", chart, caption + self._basis() + self.dominant_caption(*what), key=True)
 
     def request_outcome_shares(self) -> Fragment:
-        chart = builders.request_outcomes_trend(self._outcomes(), share=True, subtitle=self.subtitle)
+        chart = builders.request_outcomes_trend(self._outcomes(), share=True,
+                                                subtitle=self.chart_lines(dominant=("total_processed", "办理结果总计")))
         return self.chart("request_outcome_shares", chart, "各类办理结果占当年办理结果总计的比例。")
 
     def applicants(self) -> Fragment:
-        chart = builders.requests_by_applicant(self.scoped("digest_applicants_by_year"), subtitle=self.subtitle)
-        return self.chart("requests_by_applicant", chart, "本年新收申请按申请人类型构成。")
+        what = ("new_received", "本年新收申请")
+        chart = builders.requests_by_applicant(self.scoped("digest_applicants_by_year"),
+                                               subtitle=self.chart_lines(dominant=what))
+        return self.chart("requests_by_applicant", chart, "本年新收申请按申请人类型构成。" + self.dominant_caption(*what))
 
     def review_litigation(self) -> Fragment:
-        chart = builders.review_litigation_trend(self.scoped("digest_review_by_year"), subtitle=self._trend_subtitle())
+        what = ("concluded", "复议诉讼已审结案件")
+        chart = builders.review_litigation_trend(self.scoped("digest_review_by_year"),
+                                                 subtitle=self.chart_lines(trend=True, dominant=what))
         now = self.year_row(self.year) or {}
         caption = (f"行政复议和行政诉讼的结果（柱）与纠错率（折线）。{self.year}年行政复议纠错率 "
                    f"{H.percent(_ratio(now, 'review_corrected', 'review_concluded')) or '—'}。")
-        return self.chart("review_litigation", chart, caption + self._basis(), key=True)
+        return self.chart("review_litigation", chart, caption + self._basis() + self.dominant_caption(*what), key=True)
 
     # agencies ----------------------------------------------------------------------------
 
@@ -474,7 +456,7 @@ class Digest(FindingSections):
             return self._narrative_missing()
         frame = self.scoped("digest_narrative_tags_by_year")
         frame = frame.filter(pl.col("tag") != "untagged").select(
-            pl.col("label").alias("tag_name"), "year", pl.col("reports_problem").alias("items"))
+            pl.col("label").alias("tag_name"), "year", pl.col("reports_problem").alias("items"), "reports")
         chart = builders.tag_year_heatmap(frame, title="“存在的主要问题”主题年度分布（报告份数）",
                                           subtitle=self.subtitle)
         return self.chart("narrative_heatmap", chart, "各年在第五部分“存在的主要问题”中提到各主题的报告份数。")
