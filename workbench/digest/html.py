@@ -97,13 +97,16 @@ def table(frame: pl.DataFrame, columns: dict[str, str] | None = None, *,
     columns = columns or {c: c for c in frame.columns}
     formats = {name: str for name in columns if name in YEAR_COLUMNS} | (formats or {})
     shown = frame.head(limit) if limit else frame
-    head = "".join(f"<th>{esc(title)}</th>" for title in columns.values())
+    # Alignment inline as well as in CSS: JupyterLab right-aligns every cell of an output
+    # table (and its sanitiser keeps style attributes, not <style> blocks).
+    head = "".join(f'<th style="text-align:left">{esc(title)}</th>' for title in columns.values())
     rows = []
     for record in shown.select(list(columns)).iter_rows(named=True):
         cells = []
         for name in columns:
             text, numeric = _cell(record[name], formats.get(name))
-            cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
+            cells.append(f'<td class="num" style="text-align:right">{text}</td>' if numeric
+                         else f'<td style="text-align:left">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if limit and frame.height > limit:
