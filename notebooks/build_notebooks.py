@@ -16,6 +16,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
+QUERIES = HERE.parent / "queries"
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
           "language_info": {"name": "python"}}
 
@@ -81,19 +82,31 @@ d.intro()''', []),
     ("code", "d.finish()", []),
 ]
 
+def sql_cell(query: str, call: str) -> str:
+    """A chart cell that carries its query's SQL (queries/QUERY.sql), to read and to edit."""
+    sql = (QUERIES / f"{query}.sql").read_text("utf-8")
+    assert '"""' not in sql, f"{query}.sql holds a triple quote"
+    return (f"# 图表的数据来源：queries/{query}.sql（可直接修改下面的 SQL，再运行本格）\n"
+            f'sql = r"""\n{sql.rstrip()}\n"""\n{call}')
+
+
 EXPLORE = [
-    ("md", "# 交互探索\n\n选择机关、年度和指标：上图为历年变化，下图为所选最后一年的比较，表格列出所选报告的表三数据。"
-           "全部离线可用（图表由本机渲染为图片）。", []),
+    ("md", "# 交互探索\n\n先在下面的控件中选择机关（输入名称的一部分即可搜索）、年度和指标；"
+           "图表和表格随之更新。图表可以点击：点上图的年度，中图列出该年各机关；点中图的机关，下图显示它的历年变化。"
+           "每个图表格中的 SQL 就是它的数据来源，可以修改后重新运行该格。全部离线可用。", []),
     ("code", PARAMS_DB + '''
-agencies = None        # e.g. ["平潭综合实验区"]; None: the five agencies with most requests
-years = None           # e.g. (2021, 2024); None: every year
+agency = None          # the agency's name or part of it, e.g. "平潭"; None: the largest in the year
+year = None            # e.g. 2023; None: the latest year most agencies have reported
 measure = "new_received"  # see workbench.digest.explore.MEASURES''', ["parameters"]),
     ("code", '''from workbench.digest.explore import open_explorer
 
-ex = open_explorer(db, agencies, years, measure)
-ex.widget()''', []),
-    ("md", "不使用控件时，也可以直接调用 `ex.select(...)` 后 `ex.render()`：", []),
-    ("code", "ex.render()", []),
+ex = open_explorer(db, agency, year, measure)
+ex.picker()''', []),
+    ("md", "## 各年度与各机关（联动图表）", []),
+    ("code", sql_cell("digest_agency_year", "ex.linked(sql)"), []),
+    ("md", "## 所选报告的表三（依申请公开）数据\n\n"
+           "参数：`$agencies` 为所选机关，`$year_from`、`$year_to` 为所选年度。", []),
+    ("code", sql_cell("explore_report_cells", "ex.cells(sql)"), []),
 ]
 
 AGENCY = [

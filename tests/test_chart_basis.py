@@ -48,7 +48,7 @@ def test_one_rule_for_tables_labels_and_tooltips():
     assert texts == ["0", "3,450", "99,999", "10万", "12.3万", "398.6万", "1.5亿"]
     # The HTML table and the Word pack's headline use the same function.
     table = H.table(pl.DataFrame({"n": values}))
-    assert all(f'<td class="num">{t}</td>' in table for t in texts)
+    assert all(f'<td class="num" style="text-align:right">{t}</td>' in table for t in texts)
     # Mark labels and tooltips of a chart say the same.
     frame = pl.DataFrame({"agency": ["甲", "乙"], "value": [123_456, 3450]})
     rows = next(iter(export.chart_spec(builders.top_agencies(frame))["datasets"].values()))

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from print_support import CHROMIUM, headings, last_lines, print_pdf
 
+from workbench.charts import webfont
 from workbench.digest import html as H
-from workbench.digest import webfont
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 A4_PT = (595.3, 841.9)

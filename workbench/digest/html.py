@@ -124,14 +124,17 @@ def table(frame: pl.DataFrame, columns: dict[str, str] | None = None, *,
     columns = columns or {c: c for c in frame.columns}
     formats = {name: str for name in columns if name in YEAR_COLUMNS} | (formats or {})
     shown = frame.head(limit) if limit else frame
-    head = "".join(f"<th>{esc(title)}</th>" for title in columns.values())
+    # Alignment inline as well as in CSS: JupyterLab right-aligns every cell of an output
+    # table (and its sanitiser keeps style attributes, not <style> blocks).
+    head = "".join(f'<th style="text-align:left">{esc(title)}</th>' for title in columns.values())
     rows = []
     for record in shown.select(list(columns)).iter_rows(named=True):
         cells = []
         for name in columns:
             text, is_number = _cell(record[name], formats.get(name))
             is_number = is_number or name in (numeric or ())
-            cells.append(f'<td class="num">{text}</td>' if is_number else f"<td>{text}</td>")
+            cells.append(f'<td class="num" style="text-align:right">{text}</td>' if is_number
+                         else f'<td style="text-align:left">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if limit and frame.height > limit:
@@ -192,7 +195,7 @@ def keep_headings(body: str) -> str:
 def page(title: str, body: str, *, embed_font: bool = True) -> str:
     """A complete, self-contained HTML page (inline CSS, no script), with the shipped font
     embedded for the characters the body uses; a note at the end names any it lacks."""
-    from workbench.digest.webfont import CSS_STACK, embed_fonts, page_text
+    from workbench.charts.webfont import CSS_STACK, embed_fonts, page_text
 
     faces = ""
     if embed_font:

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,41 +18,61 @@ import polars as pl
 from workbench.charts import builders, export
 from workbench.checks.names import RULE_SHORT
 from workbench.digest import html as H
+from workbench.digest.agency_search import AgencyMatch, agency_names, search_agencies
 from workbench.digest.findings import SEVERITY_ZH, review_text
 from workbench.digest.html import Fragment
 from workbench.digest.sections import DigestError
 from workbench.store import connect, run_query
 from workbench.store.connect import StoreError, upgrade_if_older
 
+LEFT = ' style="text-align:left"'  # JupyterLab right-aligns output table cells
 
-def resolve_agency(con: duckdb.DuckDBPyConnection, agency: str | None) -> str:
-    """The canonical agency id: an exact id, else the one agency whose id or printed name
-    contains the text; None picks the agency with the most reports (a useful default)."""
-    rows = con.execute(
-        "SELECT agency_id, count(*) AS n, string_agg(DISTINCT agency, '、') FROM current_reports "
-        "GROUP BY agency_id ORDER BY n DESC, agency_id").fetchall()
-    if not rows:
+
+def agency_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Agency id -> the names its reports were signed with; agencies with most reports first."""
+    rows = con.execute("SELECT agency_id, agency FROM current_reports "
+                       "ORDER BY count(*) OVER (PARTITION BY agency_id) DESC, agency_id, year DESC").fetchall()
+    return agency_names(rows)
+
+
+def find_agency(con: duckdb.DuckDBPyConnection, agency: str | None) -> AgencyMatch:
+    """The agency meant: an exact id or printed name, else the one whose name contains the
+    text, else not found with near matches; None picks the agency with the most reports."""
+    names = agency_choices(con)
+    if not names:
         raise DigestError("the store holds no reports")
     if not agency:
-        return rows[0][0]
-    exact = [r[0] for r in rows if r[0] == agency]
-    if exact:
-        return exact[0]
-    found = [r[0] for r in rows if agency in r[0] or agency in (r[2] or "")]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise DigestError(f"no agency whose name contains {agency!r}")
-    raise DigestError(f"{agency!r} matches {len(found)} agencies: {'、'.join(found[:10])}; be more specific")
+        return AgencyMatch("", next(iter(names)), ())
+    return search_agencies(names, agency)
+
+
+def resolve_agency(con: duckdb.DuckDBPyConnection, agency: str | None) -> str:
+    """The canonical agency id; DigestError (with the Chinese message) when there is none."""
+    found = find_agency(con, agency)
+    if found.agency_id is None:
+        raise DigestError(found.message() or "")
+    return found.agency_id
 
 
 def open_profile(db: str | Path, agency: str | None = None, out_dir: str | Path | None = None) -> Profile:
+    """The profile of one agency. An agency not found is no error: every part of the profile
+    then shows the Chinese message with near matches (a notebook shows no traceback)."""
     try:
         upgrade_if_older(db)  # a store from an older workbench lacks the review columns
         con = connect(db)
     except StoreError as exc:
         raise DigestError(str(exc)) from None
-    return Profile(con, resolve_agency(con, agency), Path(out_dir) if out_dir else None)
+    found = find_agency(con, agency)
+    return Profile(con, found.agency_id or "", Path(out_dir) if out_dir else None, missing=found.message())
+
+
+def _needs_agency(method: Callable[..., Fragment]) -> Callable[..., Fragment]:
+    @functools.wraps(method)
+    def checked(self: Profile, *args: Any, **kwargs: Any) -> Fragment:
+        if self.missing:
+            return Fragment(H.note(self.missing, "wb-note"))
+        return method(self, *args, **kwargs)
+    return checked
 
 
 @dataclass
@@ -58,6 +80,7 @@ class Profile:
     con: duckdb.DuckDBPyConnection
     agency_id: str
     out_dir: Path | None = None
+    missing: str | None = None  # the not-found message, when no agency was found
 
     def q(self, name: str, **params: Any) -> pl.DataFrame:
         frame = run_query(name, params, con=self.con)
@@ -73,6 +96,7 @@ class Profile:
         title = export._title_of(export.chart_spec(chart))
         return Fragment(H.figure(png, width // export.PNG_SCALE, height // export.PNG_SCALE, title, ""))
 
+    @_needs_agency
     def overview(self) -> Fragment:
         frame = self.q("digest_agency_year", agency=self.agency_id)
         synthetic = frame.filter(pl.col("synthetic")).height
@@ -87,6 +111,7 @@ class Profile:
             formats={"year": str, "granted_share": H.percent, "correction_rate": H.percent,
                      "filled_share": H.percent}))
 
+    @_needs_agency
     def outcomes_chart(self) -> Fragment:
         frame = self.q("request_outcomes_by_agency", agency=self.agency_id)
         groups = ["granted", "partially_granted", "denied", "unable", "not_processed", "other_handling"]
@@ -96,11 +121,13 @@ class Profile:
         chart = builders.request_outcomes_trend(long, title=f"{self.agency_id}：依申请公开办理结果")
         return self._chart("agency_outcomes", chart)
 
+    @_needs_agency
     def review_chart(self) -> Fragment:
         frame = run_query("digest_review_by_year", {"agency": self.agency_id}, con=self.con)
         chart = builders.review_litigation_trend(frame, title=f"{self.agency_id}：行政复议和行政诉讼")
         return self._chart("agency_review", chart)
 
+    @_needs_agency
     def findings(self) -> Fragment:
         frame = self.q("digest_findings", agency=self.agency_id)
         frame = frame.with_columns(
@@ -113,6 +140,7 @@ class Profile:
                                         "message": "说明", "review_zh": "复核", "finding_id": "编号"},
                                 formats={"year": str}, empty="没有检查发现。"))
 
+    @_needs_agency
     def narrative(self) -> Fragment:
         """Problems and improvements of each year side by side, with their themes."""
         items = self.q("agency_narrative_items", agency=self.agency_id)
@@ -127,7 +155,7 @@ class Profile:
                     f"<li>{H.esc(r['text'])}" + (f' <span class="wb-muted">〔{H.esc(r["themes"])}〕</span>'
                                                   if r["themes"] else "") + "</li>"
                     for r in part.iter_rows(named=True))
-                cells.append(f"<td><ol>{entries}</ol></td>" if entries else "<td></td>")
-            rows.append(f"<tr><td>{year}</td>{''.join(cells)}</tr>")
-        return Fragment('<table class="wb-table"><thead><tr><th>年度</th><th>存在的主要问题</th>'
-                        f'<th>改进措施</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+                cells.append(f"<td{LEFT}><ol>{entries}</ol></td>" if entries else "<td></td>")
+            rows.append(f"<tr><td{LEFT}>{year}</td>{''.join(cells)}</tr>")
+        return Fragment(f'<table class="wb-table"><thead><tr><th{LEFT}>年度</th><th{LEFT}>存在的主要问题</th>'
+                        f'<th{LEFT}>改进措施</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')

@@ -1,4 +1,4 @@
-"""The shipped CJK font inside the HTML digest, so its text reads on a machine without one.
+"""The shipped CJK font inside HTML (the digest page, the live charts of explore.ipynb), so its text reads on a machine without one.
 
 An intranet PC may have no Chinese font; a digest page would then show boxes (tofu) wherever
 the charts, drawn with the shipped font, show hanzi. So the page carries the font itself, as
