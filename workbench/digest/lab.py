@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workbench.digest.runner import NOTEBOOKS
 from workbench.digest.sections import DigestError
+from workbench.i18n import t
 from workbench.store import DEFAULT_DB
 
 ENV_DB = "WORKBENCH_DB"
@@ -46,8 +47,8 @@ def launch_lab(db: Path = DEFAULT_DB, notebooks: Path = NOTEBOOKS, *, port: int 
     """
     db = Path(db)
     if not db.exists():
-        raise DigestError(f"no database at {db}: run `workbench ingest PATH --db {db}` first")
+        raise DigestError(t("error.no_database", path=db))
     if not Path(notebooks).is_dir():
-        raise DigestError(f"no notebooks folder at {notebooks}")
+        raise DigestError(t("error.no_notebooks", path=notebooks))
     argv = lab_command(notebooks, port=port, no_browser=no_browser, extra=extra)
     return subprocess.call(argv, env=lab_environment(db))
