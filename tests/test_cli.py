@@ -28,8 +28,8 @@ def test_json_prints_exactly_the_record() -> None:
 def test_summary_names_agency_year_template_and_identities() -> None:
     result = workbench("parse", REAL / "2019_pingtan_text.txt")
     assert result.returncode == 0, result.stderr
-    assert "平潭综合实验区 · 2019 · template 2019" in result.stdout
-    assert "cells filled" in result.stdout and "identities" in result.stdout
+    assert "平潭综合实验区 · 2019 · 模板 2019" in result.stdout
+    assert "单元格已填" in result.stdout and "勾稽关系" in result.stdout
 
 
 def test_bad_files_get_one_line_each_and_the_rest_still_parse(tmp_path: Path) -> None:
@@ -50,8 +50,8 @@ def test_bad_files_get_one_line_each_and_the_rest_still_parse(tmp_path: Path) ->
     assert result.returncode == 1
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 5, result.stderr
-    for path, reason in [(empty, "empty"), (not_zip, "not a valid DOCX"), (truncated, "PDF"),
-                         (not_report, "not a 政府信息公开工作年度报告"), (missing, "not found")]:
+    for path, reason in [(empty, "文件是空的"), (not_zip, "不是有效的 DOCX"), (truncated, "PDF"),
+                         (not_report, "不是政府信息公开工作年度报告"), (missing, "文件不存在")]:
         line = next((e for e in errors if str(path) in e), None)
         assert line is not None and reason in line, (path, errors)
     assert "Traceback" not in result.stderr
@@ -68,18 +68,18 @@ def test_json_for_several_files_is_one_object_per_line() -> None:
 def test_folder_is_walked_and_summarised() -> None:
     result = workbench("parse", REAL)
     assert result.returncode == 0, result.stderr
-    assert f"{len(list(REAL.iterdir()))} report(s) parsed, 0 failed" in result.stdout
+    assert f"已解析 {len(list(REAL.iterdir()))} 份报告，失败 0 份" in result.stdout
 
 
 def test_ingest_check_query_narrative_export_as_a_user_runs_them(tmp_path: Path) -> None:
     db = tmp_path / "store.duckdb"
     loaded = workbench("ingest", REAL, "--db", db, "--workers", "1")
     assert loaded.returncode == 0, loaded.stderr
-    assert "0 failed" in loaded.stdout and str(db) in loaded.stdout
+    assert "失败 0 份" in loaded.stdout and str(db) in loaded.stdout
 
     again = workbench("ingest", str(REAL / "*.pdf"), "--db", db, "--workers", "1")  # a quoted glob
     assert again.returncode == 0, again.stderr
-    assert "0 loaded" in again.stdout and "database not changed" in again.stdout
+    assert "载入 0 份" in again.stdout and "数据库未改变" in again.stdout
 
     found = workbench("check", "--db", db, "--year", "2020", "--severity", "error")
     assert found.returncode == 0, found.stderr
@@ -105,7 +105,7 @@ def test_ingest_check_query_narrative_export_as_a_user_runs_them(tmp_path: Path)
 
     themes = workbench("narrative", "--db", db, "--agency", "平潭")
     assert themes.returncode == 0, themes.stderr
-    assert "政策解读" in themes.stdout and "Repeated problems" in themes.stdout
+    assert "政策解读" in themes.stdout and "重复出现的问题" in themes.stdout
 
     exported = workbench("export", "--db", db, "--format", "csv", "--year", "2024", "--out", tmp_path / "x")
     assert exported.returncode == 0, exported.stderr
@@ -130,4 +130,4 @@ def test_ingest_of_a_glob_matching_nothing_says_so_and_creates_no_database(tmp_p
     db = tmp_path / "store.duckdb"
     result = workbench("ingest", str(tmp_path / "nowhere" / "*.pdf"), "--db", db)
     assert result.returncode == 2
-    assert "no report files found" in result.stderr and not db.exists()
+    assert "没有找到报告文件" in result.stderr and not db.exists()

@@ -52,7 +52,7 @@ def test_a_correction_is_checked_logged_and_survives_reingest(real_store: tuple[
     assert (again.loaded, again.revisions) == (0, 0)  # the reading plus the correction is the current record
     [kept] = again.corrected
     assert (kept.cell, kept.read, kept.value, kept.agrees) == (CELL, 0, 11, False)
-    assert "correction kept" in again.summary() and "不一致" in again.summary()
+    assert "保留更正" in again.summary() and "不一致" in again.summary()
     assert _current_value(db) == (2, 11)
 
     cleared = correct_cell(db, "洪泽", 2023, CELL, None, clear=True, registry=REGISTRY)

@@ -50,16 +50,16 @@ def test_change_text() -> None:
 
 
 def test_unknown_year_and_missing_db(small_db: Path, tmp_path: Path) -> None:
-    with pytest.raises(DigestError, match="no reports for 1990"):
+    with pytest.raises(DigestError, match="没有1990年度的报告"):
         run_digest(small_db, 1990, out=tmp_path)
-    with pytest.raises(DigestError, match="no database"):
+    with pytest.raises(DigestError, match="数据库 .* 不存在"):
         run_digest(tmp_path / "none.duckdb", "latest", out=tmp_path)
     assert not list(tmp_path.glob("digest-*"))
 
 
 def test_lock_refuses_a_second_run(small_db: Path, tmp_path: Path) -> None:
     started = time.perf_counter()
-    with digest_lock(tmp_path), pytest.raises(DigestBusyError, match="another digest run"):
+    with digest_lock(tmp_path), pytest.raises(DigestBusyError, match="另一个综述正在写入"):
         run_digest(small_db, "latest", out=tmp_path)
     assert time.perf_counter() - started < 5  # refused at once, not after running the notebook
     assert not list(tmp_path.glob("digest-*")) and not list(tmp_path.glob(".digest-*.tmp-*"))
@@ -134,7 +134,7 @@ def test_failed_run_keeps_previous_digest(published: DigestResult, small_db: Pat
     nb.cells.insert(after + 1, nbformat.v4.new_code_cell('raise RuntimeError("forced failure")'))
     broken = tmp_path / "digest.ipynb"
     nbformat.write(nb, broken)
-    with pytest.raises(DigestRunError, match=r"failed in cell \d+ .*RuntimeError: forced failure"):
+    with pytest.raises(DigestRunError, match=r"第 \d+ 个单元格.*运行失败：RuntimeError: forced failure"):
         run_digest(small_db, "latest", out=out, notebook=broken)
     assert {p: p.stat().st_mtime_ns for p in published.folder.rglob("*")} == before
     assert not list(out.glob(".digest-*"))  # no temp folder left
@@ -150,5 +150,5 @@ def test_lab_command_sets_the_database(small_db: Path, tmp_path: Path) -> None:
     assert argv[1:3] == ["-m", "jupyterlab"] and f"--notebook-dir={NOTEBOOKS}" in argv
     assert argv[-3:] == ["--port=8891", "--no-browser", "--allow-root"]
     assert lab_environment(small_db)[ENV_DB] == str(small_db.resolve())
-    with pytest.raises(DigestError, match="no database"):
+    with pytest.raises(DigestError, match="数据库 .* 不存在"):
         launch_lab(tmp_path / "missing.duckdb")

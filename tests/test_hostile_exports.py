@@ -160,7 +160,7 @@ def test_agency_filter_takes_wildcards_literally(hostile_db: Path) -> None:
 def test_check_cli_agency_percent_matches_nothing(hostile_db: Path) -> None:
     result = workbench("check", "--db", hostile_db, "--agency", "%")
     assert result.returncode == 0, result.stderr
-    assert "0 finding(s)" in result.stdout
+    assert "共 0 条发现" in result.stdout
 
 
 # -- 4. queries outside queries/ and writing statements ----------------------------------------------

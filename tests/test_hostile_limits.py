@@ -114,7 +114,7 @@ def test_parse_command_reports_every_failure_on_one_line_and_goes_on(
     assert len(lines) == 2
     assert "MemoryError" in lines[0] and "内存" in lines[0]
     assert "RuntimeError" in lines[1] and "boom" in lines[1]
-    assert "2 report(s) parsed, 2 failed" in text
+    assert "已解析 2 份报告，失败 2 份" in text
 
 
 # -- memory bombs in the readers ----------------------------------------------------------------

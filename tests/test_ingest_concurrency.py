@@ -147,7 +147,7 @@ def test_a_second_ingest_waits_or_fails_clearly(tmp_path: Path) -> None:
         f"with writer_lock(Path({str(db)!r})):\n    print('locked', flush=True); time.sleep(2)")],
         stdout=subprocess.PIPE)
     assert holder.stdout.readline().strip() == b"locked"
-    with pytest.raises(StoreBusyError, match="another ingest is writing"):
+    with pytest.raises(StoreBusyError, match="另一个 ingest 正在写入"):
         ingest([folder], db, registry=None, workers=1)
     result = ingest([folder], db, registry=None, workers=1, wait=30)  # waits for the holder, then loads
     assert result.loaded == 1

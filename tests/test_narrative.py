@@ -158,11 +158,11 @@ def test_a_supervisor_adds_a_theme(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("yaml_text, complaint", [
-    ("themes:\n  - key: a\n    label: 甲\n    words: [x]\n  - key: a\n    label: 乙\n    words: [y]\n", "twice"),
-    ("themes:\n  - key: untagged\n    label: 甲\n    words: [x]\n", "key"),
-    ("themes:\n  - key: b\n    label: 乙\n", "needs 'words'"),
-    ("themes:\n  - key: c\n    label: 丙\n    together: [[单]]\n", "two words"),
-    ("theme: []\n", "themes"),
+    ("themes:\n  - key: a\n    label: 甲\n    words: [x]\n  - key: a\n    label: 乙\n    words: [y]\n", "重复"),
+    ("themes:\n  - key: untagged\n    label: 甲\n    words: [x]\n", "`key` 应为"),
+    ("themes:\n  - key: b\n    label: 乙\n", "需要 `words`"),
+    ("themes:\n  - key: c\n    label: 丙\n    together: [[单]]\n", "两个词"),
+    ("theme: []\n", "`themes:` 列表"),
 ])
 def test_taxonomy_mistakes_are_named(tmp_path: Path, yaml_text: str, complaint: str) -> None:
     path = tmp_path / "t.yaml"
@@ -439,15 +439,15 @@ def test_query_counts_agree_with_the_summary(real_store: duckdb.DuckDBPyConnecti
 
 def test_summary_names_recurring_problems_and_similarity(real_store: duckdb.DuckDBPyConnection) -> None:
     text = narrative_summary(real_store, agency="平潭")
-    assert "7 reports" in text
-    assert re.search(r"平潭综合实验区\s+政策解读\s+2021–2024 \(4 years", text)
-    assert "第五部分 vs" in text and "第一部分 vs" in text
+    assert "报告 7 份" in text
+    assert re.search(r"平潭综合实验区\s+政策解读\s+2021–2024 （连续 4 年", text)
+    assert "第五部分 对比" in text and "第一部分 对比" in text
     assert "内容雷同" in text  # the legend; no section is flagged
     assert "  内容雷同" not in text
     last = narrative_summary(real_store, year=2025, agency="平潭")
-    assert re.search(r"2025 第五部分 vs 2024: 0\.0\d\n", last)
+    assert re.search(r"2025 第五部分 对比 2024：0\.0\d\n", last)
     one_year = narrative_summary(real_store, year=2024, agency="洪泽")
-    assert "1 report," in one_year and "改进1 ≈ 洪泽区人民政府 2023 #1" in one_year
+    assert "报告 1 份，" in one_year and "改进1 ≈ 洪泽区人民政府 2023 #1" in one_year
 
 
 def test_retag_without_reingest(real_store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -468,8 +468,8 @@ def test_retag_without_reingest(real_store: duckdb.DuckDBPyConnection, tmp_path:
 
 def test_summary_before_any_run_and_not_a_store() -> None:
     con = duckdb.connect()
-    assert "run `workbench narrative`" in narrative_summary(con)
-    with pytest.raises(narrative_store.NarrativeStoreError, match="no reports, narrative_items"):
+    assert "`workbench narrative`" in narrative_summary(con)
+    with pytest.raises(narrative_store.NarrativeStoreError, match="没有 reports, narrative_items"):
         narrative_store.refresh(con)
 
 

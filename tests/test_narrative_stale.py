@@ -88,15 +88,15 @@ def test_a_kill_before_the_refresh_publishes_is_finished_by_the_next_ingest(
 
     again = _ingest(db, REAL)  # nothing new to load: before the fix, "database not changed"
     assert again.returncode == 0, again.stderr
-    assert "0 loaded" in again.stdout and "database not changed" not in again.stdout
-    assert "叙述比较已补做完成" in again.stdout and "refreshed it now" in again.stdout
+    assert "载入 0 份" in again.stdout and "数据库未改变" not in again.stdout
+    assert "叙述比较已补做完成" in again.stdout
     assert not narrative_stale(db)
     assert not list(tmp_path.glob(".store.duckdb.ingest-*"))
     assert _narrative_rows(db) == clean
 
     settled = _ingest(db, REAL)  # caught up: the next run has nothing to do again
     assert settled.returncode == 0, settled.stderr
-    assert "database not changed" in settled.stdout and "叙述" not in settled.stdout
+    assert "数据库未改变" in settled.stdout and "叙述" not in settled.stdout
     reader = _workbench("narrative", "--db", db)
     assert reader.returncode == 0 and "叙述比较尚未更新完成" not in reader.stderr
 
@@ -135,7 +135,7 @@ def test_the_narrative_refresh_command_clears_a_killed_runs_flag(tmp_path: Path)
     assert _ingest(db, *TXT, kill_at="narrative").returncode == -signal.SIGKILL
     refreshed = _workbench("narrative", "--db", db, "--refresh")
     assert refreshed.returncode == 0, refreshed.stderr
-    assert "re-tagged" in refreshed.stderr and "叙述比较尚未更新完成" not in refreshed.stderr
+    assert "已重新标注" in refreshed.stderr and "叙述比较尚未更新完成" not in refreshed.stderr
     assert not narrative_stale(db) and set(RESULT_TABLES) <= _tables(db)
 
 

@@ -83,7 +83,7 @@ def test_the_cli_shows_the_review_in_check_and_reopens(real_store: tuple[Path, P
     check = runner.invoke(app, ["check", "--db", str(db), "--year", "2020", "--agency", "平潭"])
     line = next(row for row in check.output.splitlines() if row.startswith(target))
     assert "已排除" in line
-    assert "1 dismissed on review" in check.output
+    assert "复核已排除 1 条" in check.output
     listed = runner.invoke(app, ["review", "list", "--db", str(db), "--state", "dismissed"])
     assert target in listed.output and "口径不同" in listed.output
     runner.invoke(app, ["review", "reopen", target, "--db", str(db)])

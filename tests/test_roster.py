@@ -225,7 +225,7 @@ def test_a_bad_year_is_a_chinese_error_naming_file_and_line(db: Path, tmp_path: 
     (tmp_path / "x.csv").write_text("机关代码\n001\n", "utf-8")
     with pytest.raises(RosterError, match="没有 name 列"):
         import_roster(db, tmp_path / "x.csv", registry=None)
-    with pytest.raises(StoreError, match="no database"):
+    with pytest.raises(StoreError, match="数据库 .* 不存在"):
         import_roster(tmp_path / "none.duckdb", old, registry=None)
     out = CliRunner().invoke(app, ["roster", "--db", str(db), "--import", str(listed)])
     assert out.exit_code == 1 and "workbench roster:" in out.output and "第 4 行" in out.output

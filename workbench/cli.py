@@ -23,33 +23,39 @@ from typing import Annotated
 import typer
 
 from workbench.checks import check_report
-from workbench.cli_common import AgencyOption, DbOption, YearOption
+from workbench.cli_common import AgencyOption, DbOption, YearOption, reason
 from workbench.cli_common import err as _err
 from workbench.cli_common import known_errors as _known_errors
 from workbench.cli_common import out as _out
 from workbench.cli_followup import register as register_followup
+from workbench.i18n import query_answers, t
+from workbench.i18n.clickui import Command, Group, lang_callback
+from workbench.i18n.msgids import translate_text
 from workbench.parse import ReportRecord, parse_file
 from workbench.parse.identities import identity_results
 from workbench.sources import SourceError, iter_report_files
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Read, check and compare 政府信息公开工作年度报告 (annual reports on open government information).")
+# Help texts come from the catalogue (workbench/i18n/*.yaml, keys cmd.<command>.<option>), set on
+# the click tree each run by Group: the decorators here carry names and defaults only.
+app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True)
 
 
-@app.command()
-def parse(
-    paths: Annotated[list[Path], typer.Argument(help="Report files (PDF, HTML, DOCX, TXT) or folders.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report record(s) as JSON, nothing else.")] = False,
+@app.callback()
+def main(
+    lang: Annotated[str | None, typer.Option("--lang", is_eager=True, callback=lang_callback,
+                                             expose_value=True)] = None,
 ) -> None:
-    """Parse reports into report records and print a summary (or the records with --json).
+    pass
 
-    With --json and one file, stdout is exactly one JSON object; with several
-    files, one JSON object per line. Files that fail are reported on stderr, one
-    line each, the others are still parsed, and the exit code is 1.
-    """
+
+@app.command(cls=Command)
+def parse(
+    paths: Annotated[list[Path], typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     files = iter_report_files(paths)
     if not files:
-        _err("workbench parse: no report files found in " + ", ".join(map(str, paths)))
+        _err(t("parse.no_files", paths=", ".join(map(str, paths))))
         raise typer.Exit(2)
     failures = 0
     totals = {"reports": 0, "cells": 0, "filled": 0, "passed": 0, "failed": 0}
@@ -58,15 +64,15 @@ def parse(
             record = parse_file(path)
         except SourceError as exc:
             failures += 1
-            _err(f"error: {exc}")
+            _err(t("parse.error", path=exc.path, reason=reason(exc.reason)))
             continue
         except MemoryError:
             failures += 1
-            _err(f"error: {path}: 内存不足，无法解析此文件（MemoryError）")
+            _err(t("parse.memory", path=path))
             continue
         except Exception as exc:  # a parser bug fails this file, not the batch: one line, no traceback
             failures += 1
-            _err(f"error: {path}: 解析失败（{type(exc).__name__}: {exc}）")
+            _err(t("parse.crashed", path=path, kind=type(exc).__name__, detail=exc))
             continue
         if as_json:
             indent = 2 if len(files) == 1 else None
@@ -74,9 +80,8 @@ def parse(
         else:
             _out(summary_line(path, record, totals))
     if not as_json and len(files) > 1:
-        _out(f"\n{totals['reports']} report(s) parsed, {failures} failed; "
-             f"{totals['filled']}/{totals['cells']} table cells filled; "
-             f"identities {totals['passed']} passed, {totals['failed']} failed")
+        _out("\n" + t("parse.totals", reports=totals["reports"], failed=failures, filled=totals["filled"],
+                      cells=totals["cells"], passed=totals["passed"], identities_failed=totals["failed"]))
     if failures:
         raise typer.Exit(1)
 
@@ -97,70 +102,71 @@ def summary_line(path: Path, record: ReportRecord, totals: dict[str, int]) -> st
     warnings = sorted((f for f in record.findings if f.severity != "info"), key=lambda f: not f.rule.startswith("read."))
     warnings += [f for f in check_report(record) if f.severity != "info" and not f.rule.startswith(
         ("requests.", "review."))]  # identities are summarised on the line above
+    unknown = t("parse.unknown")
     lines = [
         f"{path}",
-        f"  {record.agency or '(agency not found)'} · {record.year or '?'} · template {record.template or '?'}"
-        f" · published {record.published_on or '?'} · {record.source.format}",
-        f"  cells filled {record.filled_cells()}/{cells}, unread {record.unread_cells()}"
-        f" · identities {passed} passed, {len(failed)} failed"
-        f", {len(results) - passed - len(failed)} untestable (blank or unread cells)"
-        f" · submitted_info {len(record.submitted_info)} · problems {len(record.problems)}"
-        f" · improvements {len(record.improvements)}",
+        t("parse.record", agency=record.agency or t("parse.no_agency"), year=record.year or unknown,
+          template=record.template or unknown, published=record.published_on or unknown,
+          format=record.source.format),
+        t("parse.cells", filled=record.filled_cells(), cells=cells, unread=record.unread_cells(), passed=passed,
+          failed=len(failed), untestable=len(results) - passed - len(failed),
+          submitted=len(record.submitted_info), problems=len(record.problems),
+          improvements=len(record.improvements)),
     ]
-    lines += [f"  identity failed: {name}" for name in failed[:5]]
+    lines += [t("parse.identity_failed", name=identity_name(name)) for name in failed[:5]]
     if len(failed) > 5:
-        lines.append(f"  … and {len(failed) - 5} more failed identities")
-    lines += [f"  {f.severity} [{f.rule}]: {f.message}" for f in warnings[:5]]
+        lines.append(t("parse.more_identities", count=len(failed) - 5))
+    lines += [t("parse.finding", severity=t(f"severity.{f.severity}"), rule=f.rule, message=f.message)
+              for f in warnings[:5]]
     if len(warnings) > 5:
-        lines.append(f"  … and {len(warnings) - 5} more findings (see --json)")
+        lines.append(t("parse.more_findings", count=len(warnings) - 5))
     return "\n".join(lines)
 
 
-@app.command()
-def synth(
-    outdir: Annotated[Path, typer.Argument(help="Folder to write the generated reports into.")],
-    agencies: Annotated[int, typer.Option(help="How many agencies.")] = 10,
-    years: Annotated[str, typer.Option(help="Year range, e.g. 2019-2024.")] = "2019-2024",
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same corpus.")] = 1,
-    formats: Annotated[str, typer.Option(help="Comma-separated formats.")] = "pdf,html,docx,txt",
-    breaks: Annotated[float, typer.Option(help="Share of agency-years broken on purpose (listed in breaks.tsv).")]
-    = 0.06,
-    variants: Annotated[bool, typer.Option(help="Also rewrite each HTML report into every text layout variant "
-                                                "(Markdown, tabs, renumbered headings …) under OUTDIR/variants.")]
-    = False,
-    scanned: Annotated[bool, typer.Option(help="Also write scanned variants of each report (image-only PDFs at "
-                                               "150/200/300 dpi, a mixed PDF, HTML whose table 三 is an image, "
-                                               "page images) under OUTDIR/scanned.")]
-    = False,
-) -> None:
-    """Generate synthetic annual reports (marked synthetic) with a ground-truth record beside each.
+def identity_name(name: str) -> str:
+    """An identity's name (workbench.parse.identities) in the user's language, keys as the template's labels."""
+    from workbench.checks.grid import applicant_label, cell_label, proceeding_label
 
-    Example: workbench synth out/synth --agencies 3 --formats html --variants
-    """
+    def row(key: str) -> str:
+        return cell_label(f"requests.{key}").removeprefix("表三 ")
+
+    return translate_text(name, "identities", {"who": applicant_label, "row": row, "proceeding": proceeding_label})
+
+
+@app.command(cls=Command)
+def synth(
+    outdir: Annotated[Path, typer.Argument()],
+    agencies: Annotated[int, typer.Option()] = 10,
+    years: Annotated[str, typer.Option()] = "2019-2024",
+    seed: Annotated[int, typer.Option()] = 1,
+    formats: Annotated[str, typer.Option()] = "pdf,html,docx,txt",
+    breaks: Annotated[float, typer.Option()] = 0.06,
+    variants: Annotated[bool, typer.Option()] = False,
+    scanned: Annotated[bool, typer.Option()] = False,
+) -> None:
     from workbench.synth import generate
 
     first, _, last = years.partition("-")
     try:
         year_range = range(int(first), int(last or first) + 1)
     except ValueError:
-        _err(f"workbench synth: --years must look like 2019-2024, not {years!r}")
+        _err(t("synth.bad_years", years=years))
         raise typer.Exit(2) from None
     try:
         reports = generate(outdir, agencies=agencies, years=year_range, seed=seed,
                            formats=[f.strip() for f in formats.split(",") if f.strip()], break_share=breaks)
     except ValueError as error:
-        _err(f"workbench synth: {error}")
+        _err(t("synth.failed", detail=error))
         raise typer.Exit(2) from None
     broken = len({r.document.name for r in reports if r.breaks})
-    _out(f"wrote {len(reports)} synthetic reports (each with a .expected.json) to {outdir}; "
-         f"{broken} broken on purpose (see breaks.tsv)")
+    _out(t("synth.wrote", count=len(reports), outdir=outdir, broken=broken))
     if variants:
         from workbench.synth.variants import write_variants_beside_truth
 
         html = [(r.document, r.expected) for r in reports if r.document.suffix == ".html"]
         written = write_variants_beside_truth(html, outdir / "variants")
-        _out(f"wrote {len(written)} layout variants of {len(html)} HTML reports (each with a .expected.json) "
-             f"to {outdir / 'variants'}" + ("" if html else "; add html to --formats to get any"))
+        _out(t("synth.variants", count=len(written), html=len(html), folder=outdir / "variants")
+             + ("" if html else t("synth.no_html")))
     if scanned:
         from workbench.synth.report import build_reports
         from workbench.synth.scanned import scannable, write_scanned
@@ -168,41 +174,26 @@ def synth(
         every = build_reports(agencies, year_range, seed, breaks)  # the reports just written
         chosen = scannable(every)
         written = write_scanned(outdir / "scanned", chosen, seed)
-        _out(f"wrote {len(written)} scanned variants of {len(chosen)} reports (each with a .expected.json) "
-             f"to {outdir / 'scanned'}; {len(every) - len(chosen)} broken in their table identities left out")
+        _out(t("synth.scanned", count=len(written), reports=len(chosen), folder=outdir / "scanned",
+               left_out=len(every) - len(chosen)))
 
 
-@app.command()
+@app.command(cls=Command)
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Report files, folders (searched recursively) or globs.")],
+    paths: Annotated[list[str], typer.Argument()],
     db: DbOption = Path("data/workbench.duckdb"),
-    workers: Annotated[int | None, typer.Option(help="Parse processes (default: all cores).")] = None,
-    registry: Annotated[Path | None, typer.Option(help="Agency registry CSV (level, region, parent, aliases); "
-                                                       "a missing file means no registry.")]
-    = Path("data/agencies.csv"),
-    wait: Annotated[float, typer.Option(help="Seconds to wait if another ingest holds the database.")] = 0.0,
-    retry_failed: Annotated[bool, typer.Option(help="Parse files that failed before again.")] = False,
-    reparse: Annotated[bool, typer.Option(help="Parse every file again (after a parser upgrade).")] = False,
-    narrative: Annotated[bool, typer.Option(help="Re-run the section 五 comparison after loading (and finish "
-                                                "one an interrupted run left undone).")] = True,
-    engine: Annotated[str, typer.Option(help="local (process pool) or dask (a cluster; see docs/scale.md).")]
-    = "local",
-    scheduler: Annotated[str | None, typer.Option(help="With --engine dask: the scheduler address "
-                                                        "(default: a local cluster).")] = None,
-    parquet: Annotated[Path | None, typer.Option(help="Also keep the parse output as Parquet here "
-                                                      "(partitioned by year and region).")] = None,
-    file_timeout: Annotated[float, typer.Option(help="Seconds one file may take to parse (0: no limit); "
-                                                     "a file over it fails, the others go on.")] = 60.0,
-    file_memory: Annotated[int, typer.Option(help="Memory cap of each parse worker in MB (0: no limit).")]
-    = 1536,
+    workers: Annotated[int | None, typer.Option()] = None,
+    registry: Annotated[Path | None, typer.Option()] = Path("data/agencies.csv"),
+    wait: Annotated[float, typer.Option()] = 0.0,
+    retry_failed: Annotated[bool, typer.Option()] = False,
+    reparse: Annotated[bool, typer.Option()] = False,
+    narrative: Annotated[bool, typer.Option()] = True,
+    engine: Annotated[str, typer.Option()] = "local",
+    scheduler: Annotated[str | None, typer.Option()] = None,
+    parquet: Annotated[Path | None, typer.Option()] = None,
+    file_timeout: Annotated[float, typer.Option()] = 60.0,
+    file_memory: Annotated[int, typer.Option()] = 1536,
 ) -> None:
-    """Load reports into DuckDB, checking each one; files already loaded are skipped.
-
-    The same agency-year with different content becomes a new revision (the newest
-    is current). Files that fail are recorded with their error; nothing else is lost.
-    Example: workbench ingest data/real ~/reports/2024 --db data/workbench.duckdb
-             workbench ingest /shared/年报 --engine dask --scheduler tcp://10.0.0.5:8786
-    """
     from workbench.narrative.store import ingest_and_compare
 
     try:
@@ -211,15 +202,15 @@ def ingest(
                                     dask_client=scheduler, parquet_dir=parquet,
                                     file_timeout=file_timeout or None, file_memory=file_memory or None)
     except (ValueError, *_known_errors()) as exc:
-        _err(f"workbench ingest: {exc}")
+        _err(t("cli.failed", command="ingest", detail=exc))
         raise typer.Exit(1) from None
     if result.files == 0:
-        _err("workbench ingest: no report files found in " + ", ".join(paths))
+        _err(t("ingest.no_files", paths=", ".join(paths)))
         raise typer.Exit(2)
     for path, error in result.failures[:20]:
-        _err(f"failed: {path}: {error}")
+        _err(t("ingest.file_failed", path=path, reason=reason(error)))
     if len(result.failures) > 20:
-        _err(f"… and {len(result.failures) - 20} more failures (table documents, status 'failed')")
+        _err(t("ingest.more_failures", count=len(result.failures) - 20))
     _out(result.summary())
     if result.failed:
         raise typer.Exit(1)
@@ -228,60 +219,55 @@ def ingest(
 SEVERITIES = ("error", "warning", "info")
 
 
-@app.command()
+@app.command(cls=Command)
 def check(
     db: DbOption = Path("data/workbench.duckdb"),
     year: YearOption = None,
     agency: AgencyOption = None,
-    severity: Annotated[str | None, typer.Option(help="Only error, warning or info.")] = None,
-    rerun: Annotated[bool, typer.Option(help="Run the checks again instead of showing stored findings.")]
-    = False,
+    severity: Annotated[str | None, typer.Option()] = None,
+    rerun: Annotated[bool, typer.Option()] = False,
 ) -> None:
-    """Print the findings of the checks on the current reports as a table.
-
-    Example: workbench check --year 2023 --agency 平潭 --severity error
-    """
     from workbench.checks.output import format_findings_table
     from workbench.store import recheck_findings, stored_findings
     from workbench.store.findings import scope_notes
 
     if severity is not None and severity not in SEVERITIES:
-        _err(f"workbench check: 未知的 --severity {severity!r}，可选：{'、'.join(SEVERITIES)}")
+        _err(t("cli.unknown_choice", command="check", option="--severity", value=severity,
+               choices="、".join(SEVERITIES)))
         raise typer.Exit(2)
     try:
         rows = (recheck_findings if rerun else stored_findings)(db, year, agency)
         for note in scope_notes(db, year, agency):
-            _err(f"workbench check: {note}")
+            _err(t("cli.note", command="check", note=note))
     except _known_errors() as exc:
-        _err(f"workbench check: {exc}")
+        _err(t("cli.failed", command="check", detail=exc))
         raise typer.Exit(1) from None
     if severity:
         rows = [r for r in rows if r["severity"] == severity]
     # What the workbench could not read is its own problem, never the agency's: listed apart.
     own = [r for r in rows if r.get("source") == "parse"]
     agencies = [r for r in rows if r.get("source") != "parse"]
-    _out("机关报告问题（checks）:\n" + format_findings_table(agencies))
+    words = {"headers": {c: t(f"check.column.{c}") for c in ("finding_id", "agency", "year", "rule", "severity",
+                                                            "review", "message")},
+             "severities": {s: t(f"severity.{s}") for s in SEVERITIES}, "empty": t("check.no_findings")}
+    _out(t("check.agency_heading") + "\n" + format_findings_table(agencies, **words))
     if own:
-        _out("\n本工具读取问题（parse / read.*，不是机关的问题，请人工核对原文）:\n" + format_findings_table(own))
+        _out("\n" + t("check.own_heading") + "\n" + format_findings_table(own, **words))
     dismissed = [r for r in agencies if r.get("review") == "dismissed"]
     counted = [r for r in agencies if r.get("review") != "dismissed"]
     counts = {s: sum(r["severity"] == s for r in counted) for s in SEVERITIES}
-    _out(f"\n{len(counted)} finding(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
-         + (f"; {len(dismissed)} dismissed on review (已排除，不计入)" if dismissed else "")
-         + f"; {len(own)} reading note(s) of the workbench's own")
+    _out("\n" + t("check.totals", count=len(counted), errors=counts["error"], warnings=counts["warning"],
+                  infos=counts["info"], own=len(own))
+         + (t("check.dismissed", count=len(dismissed)) if dismissed else ""))
 
 
-@app.command()
+@app.command(cls=Command)
 def query(
-    name: Annotated[str | None, typer.Argument(help="A query in queries/, e.g. penalties_trend.")] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = None,
+    name: Annotated[str | None, typer.Argument()] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p")] = None,
     db: DbOption = Path("data/workbench.duckdb"),
-    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    csv: Annotated[bool, typer.Option("--csv")] = False,
 ) -> None:
-    """Run a named query from queries/*.sql (without a name: list them with their parameters).
-
-    Example: workbench query request_outcomes_by_year -p year=2023
-    """
     import polars as pl
 
     from workbench.store import list_queries, run_query
@@ -289,37 +275,31 @@ def query(
     if name is None:
         for q in list_queries():
             params = " ".join(f"{p.name}={p.default if p.default is not None else ''}" for p in q.params)
-            _out(f"{q.name:32} {q.answers}" + (f"  [{params}]" if params else ""))
+            _out(f"{q.name:32} {query_answers(q.name, q.answers)}" + (f"  [{params}]" if params else ""))
         return
     values = dict(item.partition("=")[::2] for item in param or [])
     try:
         frame = run_query(name, values, db)
     except _known_errors() as exc:
-        _err(f"workbench query: {exc}")
+        _err(t("cli.failed", command="query", detail=exc))
         raise typer.Exit(1) from None
     if csv:
         sys.stdout.write(frame.write_csv())
     else:
-        with pl.Config(tbl_rows=200, tbl_cols=30, fmt_str_lengths=60, tbl_width_chars=200):
+        with pl.Config(tbl_rows=200, tbl_cols=30, fmt_str_lengths=60, tbl_width_chars=200,
+                       tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
             _out(str(frame))
 
 
-@app.command()
+@app.command(cls=Command)
 def narrative(
     db: DbOption = Path("data/workbench.duckdb"),
     year: YearOption = None,
     agency: AgencyOption = None,
-    refresh: Annotated[bool, typer.Option(help="Re-tag and re-compare the stored items first "
-                                          "(after editing the taxonomy; no re-ingest needed).")] = False,
-    taxonomy: Annotated[Path | None, typer.Option(help="A taxonomy YAML to tag with (implies --refresh).")]
-    = None,
-    limit: Annotated[int, typer.Option(help="Rows per list.")] = 10,
+    refresh: Annotated[bool, typer.Option()] = False,
+    taxonomy: Annotated[Path | None, typer.Option()] = None,
+    limit: Annotated[int, typer.Option()] = 10,
 ) -> None:
-    """Section 五 across agencies and years: themes, repeated problems, copied sections.
-
-    Example: workbench narrative --year 2024 --agency 平潭
-             workbench narrative --refresh --taxonomy my-themes.yaml
-    """
     from workbench.narrative.store import refresh_db
     from workbench.narrative.summary import narrative_summary
     from workbench.narrative.taxonomy import TaxonomyError, load_taxonomy
@@ -329,117 +309,92 @@ def narrative(
     try:
         if refresh or taxonomy:
             counts = refresh_db(db, load_taxonomy(taxonomy) if taxonomy else None)
-            _err(f"re-tagged {counts.items} items ({counts.distinct_texts} distinct texts): "
-                 f"{counts.narrative_tags} tags, {counts.narrative_matches} item matches, "
-                 f"{counts.section_similarity} section scores, {counts.repeated_problems} repeated problems")
+            _err(t("narrative.retagged", items=counts.items, texts=counts.distinct_texts,
+                   tags=counts.narrative_tags, matches=counts.narrative_matches,
+                   scores=counts.section_similarity, repeated=counts.repeated_problems))
         with connect(db) as con:
             if marked_stale(con):
-                _err("note: 叙述比较尚未更新完成 — the section 五 tables are behind the loaded reports (a refresh was"
-                     " interrupted or not run); `workbench narrative --refresh` or the next ingest brings them up to date")
+                _err(t("narrative.stale"))
             _out(narrative_summary(con, year=year, agency=agency, limit=limit))
     except (TaxonomyError, *_known_errors()) as exc:
-        _err(f"workbench narrative: {exc}")
+        _err(t("cli.failed", command="narrative", detail=exc))
         raise typer.Exit(1) from None
 
 
-@app.command()
+@app.command(cls=Command)
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or parquet.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format")] = "csv",
     db: DbOption = Path("data/workbench.duckdb"),
     year: YearOption = None,
-    out: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("export"),
-    keys: Annotated[bool, typer.Option("--keys", help="English keys (natural_person …) as headers and sheet "
-                                       "names, for scripts; default: the template's Chinese labels.")] = False,
+    out: Annotated[Path, typer.Option()] = Path("export"),
+    keys: Annotated[bool, typer.Option("--keys")] = False,
 ) -> None:
-    """Write the store's tables (current revisions) for people who work in Excel.
-
-    Example: workbench export --format xlsx --year 2023 --out briefing/
-    """
     from workbench.store import export_tables
 
     try:
         written = export_tables(db, fmt, out, year, keys=keys)
     except _known_errors() as exc:
-        _err(f"workbench export: {exc}")
+        _err(t("cli.failed", command="export", detail=exc))
         raise typer.Exit(1) from None
     for path in written:
         _out(str(path))
 
 
-@app.command()
+@app.command(cls=Command)
 def digest(
-    year: Annotated[str, typer.Option(help="Year the reports cover, or 'latest' (the most recent year with most reports in).")]
-    = "latest",
+    year: Annotated[str, typer.Option()] = "latest",
     db: DbOption = Path("data/workbench.duckdb"),
-    out: Annotated[Path, typer.Option(help="Folder for digest-YEAR/ (created if missing).")] = Path("out"),
-    docx: Annotated[bool, typer.Option("--docx", help="Also write briefing.docx (headline figures, key charts).")]
-    = False,
+    out: Annotated[Path, typer.Option()] = Path("out"),
+    docx: Annotated[bool, typer.Option("--docx")] = False,
     agency: AgencyOption = None,
-    region: Annotated[str | None, typer.Option(help="Only agencies whose region contains this text, e.g. 淮安市.")]
-    = None,
+    region: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Run notebooks/digest.ipynb and publish out/digest-YEAR/: the executed notebook, digest.html
-    (no code, works offline), charts/*.png (2x) and *.svg, digest.json, and with --docx briefing.docx.
-
-    The folder is replaced only when the run succeeds; a second run at the same time is refused.
-    Example: workbench digest --year latest --docx
-    """
     from workbench.digest import run_digest
 
     try:
         result = run_digest(db, year, out=out, docx=docx, agency=agency, region=region)
     except _known_errors() as exc:
-        _err(f"workbench digest: {exc}")
+        _err(t("cli.failed", command="digest", detail=exc))
         raise typer.Exit(1) from None
     _out(result.summary())
 
 
-@app.command()
+@app.command(cls=Command)
 def lab(
     db: DbOption = Path("data/workbench.duckdb"),
-    port: Annotated[int | None, typer.Option(help="Port for JupyterLab (default: its own choice).")] = None,
-    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
-    jupyter_args: Annotated[list[str] | None,
-                            typer.Argument(help="More JupyterLab options, after --, e.g. -- --allow-root.")] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser")] = False,
+    jupyter_args: Annotated[list[str] | None, typer.Argument()] = None,
 ) -> None:
-    """Open JupyterLab on notebooks/ (digest, explore, agency) with WORKBENCH_DB set to --db.
-
-    Example: workbench lab --no-browser -- --allow-root
-    """
     from workbench.digest import launch_lab
 
     try:
         code = launch_lab(db, port=port, no_browser=no_browser, extra=jupyter_args or [])
     except _known_errors() as exc:
-        _err(f"workbench lab: {exc}")
+        _err(t("cli.failed", command="lab", detail=exc))
         raise typer.Exit(2) from None
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=Command)
 def demo(
-    data: Annotated[Path, typer.Option(help="Data folder: real/ is read, synthetic/ is generated.")] = Path("data"),
+    data: Annotated[Path, typer.Option()] = Path("data"),
     db: DbOption = Path("data/workbench.duckdb"),
-    out: Annotated[Path, typer.Option(help="Where digest-YEAR/ goes.")] = Path("out"),
-    agencies: Annotated[int, typer.Option(help="Synthetic agencies to generate (2019–2024 each).")] = 40,
-    workers: Annotated[int | None, typer.Option(help="Parse processes (default: all cores).")] = None,
+    out: Annotated[Path, typer.Option()] = Path("out"),
+    agencies: Annotated[int, typer.Option()] = 40,
+    workers: Annotated[int | None, typer.Option()] = None,
 ) -> None:
-    """The first run: generate the bundled synthetic corpus (once, fixed seed), ingest it with
-    data/real, and write the digest for the latest year with its Word briefing pack.
-
-    Example: workbench demo --agencies 40
-    """
     from workbench.digest.first_run import first_run
 
     try:
         result = first_run(data, db, out, agencies=agencies, workers=workers, say=_out)
     except (ValueError, *_known_errors()) as exc:
-        _err(f"workbench demo: {exc}")
+        _err(t("cli.failed", command="demo", detail=exc))
         raise typer.Exit(1) from None
     digest = result.digest
-    _out(f"\ndone in {result.seconds:.0f} s. Open {digest.folder / 'digest.html'}"
-         + (f"; Word pack {digest.docx}" if digest.docx else "")
-         + f"; charts in {digest.folder / 'charts'}")
+    _out("\n" + t("demo.done", seconds=f"{result.seconds:.0f}", html=digest.folder / "digest.html",
+                  charts=digest.folder / "charts")
+         + (t("demo.word_pack", docx=digest.docx) if digest.docx else ""))
 
 
 register_followup(app)  # review, correct, roster, rectify: workbench/cli_followup.py

@@ -12,7 +12,8 @@ _HEADERS = {"finding_id": "id", "agency": "agency", "year": "year", "rule": "rul
 _REVIEW_ZH = {"confirmed": "已确认", "dismissed": "已排除"}
 
 
-def format_findings_table(rows: Iterable[Any]) -> str:
+def format_findings_table(rows: Iterable[Any], headers: Mapping[str, str] | None = None,
+                          severities: Mapping[str, str] | None = None, empty: str = "no findings") -> str:
     """A plain-text table with columns id, agency, year, rule, severity, review, message.
 
     Each row is a mapping with those keys, an object with those attributes, or a
@@ -20,14 +21,17 @@ def format_findings_table(rows: Iterable[Any]) -> str:
     message (a CheckFinding). Columns are padded by display width, so Chinese text
     (two columns per character in a terminal) lines up; the message is last and
     never cut. The id and review columns appear only when some row has them (stored findings:
-    the id names the finding for ``workbench review``).
+    the id names the finding for ``workbench review``). ``headers``, ``severities`` and ``empty``
+    word the table in the user's language (the CLI passes them from workbench.i18n).
     """
-    table = [[_text(v) for v in _fields(row)] for row in rows]
+    at = COLUMNS.index("severity")
+    table = [[_text((severities or {}).get(v, v) if i == at else v) for i, v in enumerate(_fields(row))]
+             for row in rows]
     if not table:
-        return "no findings"
+        return empty
     shown = [i for i, c in enumerate(COLUMNS) if c not in ("finding_id", "review") or any(r[i] for r in table)]
     table = [[r[i] for i in shown] for r in table]
-    header = [_HEADERS[COLUMNS[i]] for i in shown]
+    header = [(headers or _HEADERS)[COLUMNS[i]] for i in shown]
     widths = [max(_width(r[i]) for r in [header, *table]) for i in range(len(shown) - 1)]
     lines = [_line(header, widths), _line(["-" * w for w in widths] + ["-" * 7], widths)]
     lines += [_line(r, widths) for r in table]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.digest.runner import DigestResult, run_digest
+from workbench.i18n import t
 from workbench.narrative.store import ingest_and_compare
 from workbench.store import IngestResult
 from workbench.store.roster import import_roster
@@ -43,13 +44,26 @@ def first_run(data: Path = Path("data"), db: Path = Path("data/workbench.duckdb"
     started = time.perf_counter()
     bundle = ensure_bundle(data, agencies=agencies, years=BUNDLE_YEARS, seed=BUNDLE_SEED,
                            unpublished=min(BUNDLE_UNPUBLISHED, agencies - 1))
-    say(bundle.summary())
+    say(bundle_summary(bundle))
     loaded = ingest_and_compare([data / "real", bundle.directory], db, workers=workers,
                                 registry=data / "agencies.csv")
-    say("ingest: " + loaded.summary())
+    say(t("demo.ingest", summary=loaded.summary()))
     if loaded.narrative == "refreshed":
-        say("narrative: section 五 tagged and compared")
-    say("roster: " + import_roster(db, bundle.roster, registry=data / "agencies.csv").summary())
+        say(t("demo.narrative"))
+    say(t("demo.roster", summary=import_roster(db, bundle.roster, registry=data / "agencies.csv").summary()))
     digest = run_digest(db, "latest", out, docx=docx)
     say(digest.summary())
     return FirstRunResult(bundle, loaded, digest, time.perf_counter() - started)
+
+
+def bundle_summary(bundle: BundleResult) -> str:
+    """The bundled corpus in the user's language (workbench.synth words its own summary in English)."""
+    from workbench.i18n.msgids import translate_text
+    from workbench.synth.generate import BREAKS_FILE
+
+    done = (t("demo.bundle_generated", seconds=f"{bundle.seconds:.1f}", reason=translate_text(bundle.reason, "bundle"))
+            if bundle.generated else t("demo.bundle_current"))
+    kinds = "、".join(f"{k} {n}" for k, n in sorted(bundle.breaks.items())) or t("roster.none")
+    mix = "、".join(f"{k} {n}" for k, n in sorted(bundle.formats.items(), key=lambda x: -x[1]))
+    return t("demo.bundle", folder=bundle.directory, documents=len(bundle.documents), mix=mix, done=done,
+             kinds=kinds, breaks=BREAKS_FILE)

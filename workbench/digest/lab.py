@@ -37,6 +37,7 @@ import yaml
 
 from workbench.digest.runner import NOTEBOOKS
 from workbench.digest.sections import DigestError
+from workbench.i18n import t
 from workbench.store import DEFAULT_DB
 
 ENV_DB = "WORKBENCH_DB"
@@ -137,9 +138,9 @@ def running_lab(db: Path = DEFAULT_DB, notebooks: Path = NOTEBOOKS, *, port: int
     """Start JupyterLab, yield it (not yet known to be ready: see wait_ready), stop it on exit."""
     db = Path(db)
     if not db.exists():
-        raise DigestError(f"no database at {db}: run `workbench ingest PATH --db {db}` first")
+        raise DigestError(t("error.no_database", path=db))
     if not Path(notebooks).is_dir():
-        raise DigestError(f"no notebooks folder at {notebooks}")
+        raise DigestError(t("error.no_notebooks", path=notebooks))
     extra = list(extra)
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         extra.append("--allow-root")  # Jupyter refuses root without it (containers, CI)

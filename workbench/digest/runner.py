@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.digest.sections import DigestError, resolve_year
+from workbench.i18n import t
 from workbench.store import connect
-from workbench.store.connect import StoreError
+from workbench.store.connect import StoreError, holder_words
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 DIGEST_NOTEBOOK = NOTEBOOKS / "digest.ipynb"
@@ -65,9 +66,10 @@ class DigestResult:
     docx: Path | None = None
 
     def summary(self) -> str:
-        lines = [f"digest {self.year}: {self.folder} ({self.charts} charts, {self.seconds:.1f} s)"]
+        lines = [t("digest.summary", year=self.year, folder=self.folder, charts=self.charts,
+                   seconds=f"{self.seconds:.1f}")]
         if self.synthetic_reports:
-            lines.append(f"note: {self.synthetic_reports} of {self.reports} reports come from SYNTHETIC files")
+            lines.append(t("digest.synthetic", synthetic=self.synthetic_reports, reports=self.reports))
         lines += [f"  {path}" for path in self.files]
         return "\n".join(lines)
 
@@ -91,9 +93,8 @@ def digest_lock(out: Path) -> Iterator[None]:
         except OSError as exc:
             if exc.errno not in (errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK):
                 raise
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-            raise DigestBusyError(f"another digest run is writing to {out} ({holder}); "
-                                  "wait for it to finish") from None
+            holder = holder_words(os.pread(fd, 200, 0).decode("utf-8", "replace").strip()) or t("error.digest_busy_holder")
+            raise DigestBusyError(t("error.digest_busy", out=out, holder=holder)) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
         yield
@@ -193,7 +194,7 @@ def _execute(notebook: Path, work: Path, params: dict[str, Any], out: Path, year
 
     target = work / "digest.ipynb"
     if not notebook.is_file():
-        raise DigestError(f"digest notebook not found: {notebook}")
+        raise DigestError(t("error.notebook_missing", path=notebook))
     with kernelspec() as kernel:
         try:
             papermill.execute_notebook(str(notebook), str(target), parameters=params, kernel_name=kernel,
@@ -203,11 +204,11 @@ def _execute(notebook: Path, work: Path, params: dict[str, Any], out: Path, year
             kept = _keep_failed(target, out, year)
             first = next((line for line in exc.source.splitlines() if line.strip()), "")
             raise DigestRunError(
-                f"digest notebook failed in cell {exc.exec_count} (cell index {exc.cell_index}: {first.strip()!r}): "
-                f"{exc.ename}: {exc.evalue}" + (f"; the failed notebook is kept at {kept}" if kept else "")
+                t("error.notebook_cell_failed", cell=exc.exec_count, index=exc.cell_index, first=first.strip(),
+                  kind=exc.ename, detail=exc.evalue) + (t("error.notebook_kept", path=kept) if kept else "")
             ) from None
         except Exception as exc:  # kernel could not start, notebook unreadable, timeout …
-            raise DigestRunError(f"digest notebook could not run: {type(exc).__name__}: {exc}") from None
+            raise DigestRunError(t("error.notebook_failed", kind=type(exc).__name__, detail=exc)) from None
     return target
 
 
@@ -267,5 +268,5 @@ def digest_html(executed: Path, year: int) -> str:
     if "<script" in html.lower():
         # Nothing in the digest needs a script: one here is report text that escaped escaping,
         # or a CDN loader that would not work offline. Either way, do not publish it.
-        raise DigestRunError("the HTML digest contains a <script> element; refusing to publish it")
+        raise DigestRunError(t("error.digest_script"))
     return html

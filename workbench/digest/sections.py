@@ -31,6 +31,7 @@ from workbench.digest import html as H
 from workbench.digest.chart_basis import PLACEHOLDER, TREND_LINE, ChartBasis, drawable  # noqa: F401 (re-exported)
 from workbench.digest.findings import FindingSections
 from workbench.digest.html import Fragment
+from workbench.i18n import t
 from workbench.store import connect, run_query
 from workbench.store.connect import StoreError, upgrade_if_older
 from workbench.templates import submitted_names
@@ -99,7 +100,7 @@ def resolve_year(con: duckdb.DuckDBPyConnection, year: int | str | None, *,
     """The year to digest: an int as given, or for "latest" the most recent complete year."""
     totals = run_query("digest_year_totals", {"agency": agency, "region": region}, con=con)
     if totals.height == 0:
-        raise DigestError("the store holds no reports" + _scope_words(agency, region))
+        raise DigestError(t("error.no_reports", scope=_scope_words(agency, region)))
     if year is None or str(year).strip().lower() == "latest":
         busiest = totals["reports"].max()
         complete = totals.filter(pl.col("reports") >= LATEST_MIN_SHARE * busiest)
@@ -107,17 +108,16 @@ def resolve_year(con: duckdb.DuckDBPyConnection, year: int | str | None, *,
     try:
         wanted = int(str(year).strip())
     except ValueError:
-        raise DigestError(f"year must be a number or 'latest', not {year!r}") from None
+        raise DigestError(t("error.bad_year", year=year)) from None
     if wanted not in totals["year"].to_list():
         have = ", ".join(str(y) for y in totals["year"].to_list())
-        raise DigestError(f"no reports for {wanted}{_scope_words(agency, region)}; years in the store: {have}")
+        raise DigestError(t("error.no_reports_for_year", year=wanted, scope=_scope_words(agency, region), have=have))
     return wanted
 
 
 def _scope_words(agency: str | None, region: str | None) -> str:
-    parts = [f"agency containing {agency!r}" if agency else "", f"region containing {region!r}" if region else ""]
-    words = " and ".join(p for p in parts if p)
-    return f" for {words}" if words else ""
+    return ((t("error.scope_agency", agency=agency) if agency else "")
+            + (t("error.scope_region", region=region) if region else ""))
 
 
 def _none(value: Any) -> Any:

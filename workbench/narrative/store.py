@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.i18n import t
 from workbench.narrative import incremental
 from workbench.narrative.followthrough import repeated_problems
 from workbench.narrative.incremental import (
@@ -232,8 +233,7 @@ def refresh(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy | None = None,
     a boilerplate set changed (workbench/narrative/incremental.py): the rows are the same."""
     missing = [t for t in INPUT_TABLES if t not in tables(con)]
     if missing:
-        raise NarrativeStoreError(f"not a workbench store: no {', '.join(missing)} table "
-                                  "(run `workbench ingest` first)")
+        raise NarrativeStoreError(t("error.not_a_store", missing=", ".join(missing)))
     taxonomy = taxonomy or default_taxonomy()
     config = config or default_config()
     apply_schema(con)

@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from workbench.i18n import t
 from workbench.narrative.model import OTHER_AGENCY, SAME_AGENCY
 from workbench.narrative.similarity import SimilarityConfig, default_config
 from workbench.narrative.store import INPUT_TABLES, RESULT_TABLES, tables
@@ -101,13 +102,15 @@ def narrative_summary(con: duckdb.DuckDBPyConnection, year: int | None = None,
     """Tag counts, the longest repeated problems, the sections most like last year's and the
     closest near-duplicate items, for one year and/or agencies whose name contains ``agency``."""
     if not _has_results(con):
-        return "No narrative analysis in this store yet: run `workbench narrative` after an ingest."
+        return t("narrative.summary.none_yet")
     config = config or default_config()
     values = {"year": year, "agency": agency, "limit": limit, "threshold": config.item_match}
     reports, problems, improvements = _rows(con, _ITEM_COUNTS, **values)[0]
-    scope = ", ".join(filter(None, [str(year) if year else "", f"agency contains “{agency}”" if agency else ""]))
-    lines = [f"Section 五 narrative{' — ' + scope if scope else ''}: {_count(reports, 'report')}, "
-             f"{_count(problems, 'problem')}, {_count(improvements, 'improvement')}"]
+    scope = t("narrative.summary.sep").join(filter(None, [
+        t("narrative.summary.scope_year", year=year) if year else "",
+        t("narrative.summary.scope_agency", agency=agency) if agency else ""]))
+    lines = [t("narrative.summary.head", scope=t("narrative.summary.scope", scope=scope) if scope else "",
+               reports=reports, problems=problems, improvements=improvements)]
     if not reports:
         return lines[0]
     lines += _tag_lines(_rows(con, _TAG_COUNTS, **values))
@@ -118,48 +121,54 @@ def narrative_summary(con: duckdb.DuckDBPyConnection, year: int | None = None,
 
 
 def _tag_lines(rows: list[tuple[Any, ...]]) -> list[str]:
-    lines = ["", "Themes (items tagged; an item may have several themes)",
-             f"  {_pad('theme', 42)}{'problems':>9}{'improvements':>14}"]
+    lines = ["", t("narrative.summary.themes"),
+             f"  {_pad(t('narrative.summary.theme'), 42)}{_left(t('narrative.summary.problems'), 9)}"
+             f"{_left(t('narrative.summary.improvements'), 14)}"]
     for tag, label, problems, improvements in rows:
         lines.append(f"  {_pad(f'{label} ({tag})', 42)}{problems:>9}{improvements:>14}")
     return lines
 
 
 def _repeated_lines(rows: list[tuple[Any, ...]]) -> list[str]:
-    lines = ["", "Repeated problems (the same theme among the problems in consecutive years)"]
+    lines = ["", t("narrative.summary.repeated")]
     if not rows:
-        return [*lines, "  none"]
+        return [*lines, "  " + t("narrative.summary.nothing")]
     for agency, label, since, year, streak, promised in rows:
-        fix = "fix promised the year before" if promised else "no fix promised the year before"
-        lines.append(f"  {_pad(agency, 30)} {_pad(label, 26)} {since}–{year} ({streak} years; {fix})")
+        fix = t("narrative.summary.promised") if promised else t("narrative.summary.not_promised")
+        lines.append(f"  {_pad(agency, 30)} {_pad(label, 26)} {since}–{year} "
+                     + t("narrative.summary.streak", streak=streak, fix=fix))
     return lines
 
 
 def _section_lines(rows: list[tuple[Any, ...]], config: SimilarityConfig) -> list[str]:
-    lines = ["", f"Sections most similar to the agency's previous report (≥ {config.section_copied:.2f} = 内容雷同)"]
+    lines = ["", t("narrative.summary.sections", threshold=f"{config.section_copied:.2f}")]
     if not rows:
-        return [*lines, "  none (no agency has two years)"]
+        return [*lines, "  " + t("narrative.summary.no_two_years")]
     for agency, year, section, previous_year, score, copied in rows:
         name = SECTION_NAMES.get(section, section)
         flag = "  内容雷同" if copied else ""
-        lines.append(f"  {_pad(agency, 30)} {year} 第{name}部分 vs {previous_year}: {score:.2f}{flag}")
+        lines.append(f"  {_pad(agency, 30)} {year} 第{name}部分 "
+                     + t("narrative.summary.versus", year=previous_year, score=f"{score:.2f}") + flag)
     return lines
 
 
 def _duplicate_lines(rows: list[tuple[Any, ...]], config: SimilarityConfig) -> list[str]:
-    lines = ["", f"Near-duplicate items (≥ {config.item_match:.2f})"]
+    lines = ["", t("narrative.summary.duplicates", threshold=f"{config.item_match:.2f}")]
     if not rows:
-        return [*lines, "  none"]
+        return [*lines, "  " + t("narrative.summary.nothing")]
     for agency, year, section, ordinal, other, other_year, other_ordinal, kind, score, text in rows:
-        where = "earlier report" if kind == SAME_AGENCY else "other agency" if kind == OTHER_AGENCY else kind
+        where = (t("narrative.summary.same_agency") if kind == SAME_AGENCY
+                 else t("narrative.summary.other_agency") if kind == OTHER_AGENCY else kind)
         short = text if len(text) <= 40 else text[:40] + "…"
         lines.append(f"  {agency} {year} {SECTION_ITEMS.get(section, section)}{ordinal} ≈ "
                      f"{other} {other_year} #{other_ordinal} ({where}, {score:.2f}): {short}")
     return lines
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _left(text: str, width: int) -> str:
+    """Right-aligned by display width (a Chinese character takes two columns)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return " " * max(0, width - used) + text
 
 
 def _pad(text: str, width: int) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from workbench.i18n import os_reason, t
 from workbench.narrative.model import UNTAGGED
 from workbench.textnorm import nfkc
 
@@ -53,8 +54,8 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     try:
         text = Path(path).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TaxonomyError(f"{path}: cannot read the taxonomy file ({exc.__class__.__name__}: "
-                            f"{getattr(exc, 'strerror', None) or exc})") from None
+        detail = os_reason(exc) if isinstance(exc, OSError) else f"{exc.__class__.__name__}: {exc}"
+        raise TaxonomyError(t("taxonomy.unreadable", path=path, detail=detail)) from None
     return _parse(text, str(path))
 
 
@@ -68,32 +69,32 @@ def _parse(text: str, where: str) -> Taxonomy:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise TaxonomyError(f"{where}: not valid YAML ({exc})") from None
+        raise TaxonomyError(t("taxonomy.bad_yaml", where=where, detail=exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
-        raise TaxonomyError(f"{where}: expected a top-level 'themes:' list")
+        raise TaxonomyError(t("taxonomy.no_themes", where=where))
     themes = [_theme(entry, where, index) for index, entry in enumerate(data["themes"], 1)]
-    keys = [t.key for t in themes]
+    keys = [theme.key for theme in themes]
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
-        raise TaxonomyError(f"{where}: theme keys used twice: {', '.join(duplicates)}")
+        raise TaxonomyError(t("taxonomy.twice", where=where, keys=", ".join(duplicates)))
     return Taxonomy(tuple(themes))
 
 
 def _theme(entry: object, where: str, index: int) -> Theme:
     if not isinstance(entry, dict):
-        raise TaxonomyError(f"{where}: theme {index} is not a mapping")
+        raise TaxonomyError(t("taxonomy.not_mapping", where=where, index=index))
     key = str(entry.get("key", ""))
-    name = f"{where}: theme {index} ({key or 'no key'})"
+    name = t("taxonomy.theme", where=where, index=index, key=key or t("taxonomy.no_key"))
     if not _KEY.match(key) or key == UNTAGGED:
-        raise TaxonomyError(f"{name}: key must be lower-case ASCII (a-z, 0-9, _) and not '{UNTAGGED}'")
+        raise TaxonomyError(t("taxonomy.bad_key", name=name, untagged=UNTAGGED))
     if not entry.get("label"):
-        raise TaxonomyError(f"{name}: needs a Chinese label")
+        raise TaxonomyError(t("taxonomy.no_label", name=name))
     together = tuple(frozenset(_words(group, name, "together")) for group in entry.get("together") or [])
     words = frozenset(_words(entry.get("words") or [], name, "words"))
     if not words and not together:
-        raise TaxonomyError(f"{name}: needs 'words' or 'together'")
+        raise TaxonomyError(t("taxonomy.no_words", name=name))
     if any(len(group) < 2 for group in together):
-        raise TaxonomyError(f"{name}: each 'together' group needs at least two words")
+        raise TaxonomyError(t("taxonomy.short_group", name=name))
     return Theme(
         key=key,
         label=nfkc(str(entry["label"])),
@@ -106,8 +107,8 @@ def _theme(entry: object, where: str, index: int) -> Theme:
 
 def _words(values: object, name: str, field: str) -> list[str]:
     if not isinstance(values, list):
-        raise TaxonomyError(f"{name}: '{field}' must be a list")
+        raise TaxonomyError(t("taxonomy.not_list", name=name, field=field))
     words = [re.sub(r"\s+", "", nfkc(str(v))) for v in values]
     if any(not w for w in words):
-        raise TaxonomyError(f"{name}: '{field}' has an empty word")
+        raise TaxonomyError(t("taxonomy.empty_word", name=name, field=field))
     return words

@@ -25,6 +25,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import shutil
 import signal
 import time
@@ -33,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 
+from workbench.i18n import os_reason, t
 from workbench.templates import layouts
 
 DEFAULT_DB = Path("data/workbench.duckdb")
@@ -58,22 +60,15 @@ KILL_AT_ENV = "WORKBENCH_KILL_AT"
 WRITER_MEMORY = "512MB"  # DuckDB's memory limit for a writer's connection
 DUCKDB_MAGIC = (8, b"DUCK")  # every DuckDB database file has these bytes at this offset
 
-# What goes wrong with the database file itself, as the user reads it (one line each).
-MESSAGES = {
-    "not_duckdb": "{path} 不是 DuckDB 数据库（{detail}）：请检查 --db 是否指向 workbench 的数据库；"
-                  "若文件已损坏，请把它移走后重新运行 workbench ingest 重建（该文件未被修改）",
-    "locked": "无法打开数据库 {path}：另一个程序正以写方式占用它（{detail}）；请关闭该程序后重试",
-    "unwritable": "无法写入 {folder}（{detail}）：请把 --db 指向有写权限的文件夹",
-    "no_space": "写入数据库副本时空间不足（{detail}）：{db} 未被修改；请在 {folder} 所在磁盘腾出空间"
-                "（约为数据库大小的两倍）后重新运行",
-}
+# What goes wrong with the database file itself is worded in the catalogue (workbench/i18n):
+# error.not_duckdb, error.locked, error.unwritable, error.no_space.
 
 
 def connect(db: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the current snapshot of the database."""
     path = Path(db)
     if not path.exists():
-        raise StoreError(f"no database at {path}: run `workbench ingest PATH --db {path}` first")
+        raise StoreError(t("error.no_database", path=path))
     check_header(path)
     try:
         return duckdb.connect(str(path), read_only=True)
@@ -119,12 +114,12 @@ def check_header(path: Path) -> None:
         with open(path, "rb") as handle:
             head = handle.read(offset + len(magic))
     except IsADirectoryError:
-        raise StoreError(MESSAGES["not_duckdb"].format(path=path, detail="这是一个文件夹")) from None
+        raise StoreError(t("error.not_duckdb", path=path, detail=t("error.detail_folder"))) from None
     except OSError as exc:
-        raise StoreError(MESSAGES["not_duckdb"].format(path=path, detail=exc.strerror or exc)) from None
+        raise StoreError(t("error.not_duckdb", path=path, detail=os_reason(exc))) from None
     if head[offset:] != magic:
-        detail = "文件是空的" if not head else "文件开头没有 DuckDB 的标识"
-        raise StoreError(MESSAGES["not_duckdb"].format(path=path, detail=detail))
+        detail = t("error.detail_empty") if not head else t("error.detail_no_magic")
+        raise StoreError(t("error.not_duckdb", path=path, detail=detail))
 
 
 def check_database(path: Path) -> None:
@@ -137,7 +132,7 @@ def check_database(path: Path) -> None:
 def _open_error(path: Path, exc: duckdb.Error) -> str:
     detail = " ".join(str(exc).split())
     key = "locked" if "lock" in detail.lower() else "not_duckdb"
-    return MESSAGES[key].format(path=path, detail=detail)
+    return t(f"error.{key}", path=path, detail=detail)
 
 
 _NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
@@ -152,8 +147,8 @@ def _out_of_space(exc: BaseException) -> bool:
 
 
 def _unwritable(folder: Path, exc: OSError | duckdb.Error) -> StoreError:
-    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
-    return StoreError(MESSAGES["unwritable"].format(folder=folder, detail=detail))
+    detail = os_reason(exc) if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
+    return StoreError(t("error.unwritable", folder=folder, detail=detail))
 
 
 def reconnect(con: duckdb.DuckDBPyConnection | None, db: str | Path = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
@@ -237,9 +232,7 @@ def writer_lock(db: Path, timeout: float = 0.0) -> Iterator[None]:
                     raise
                 if time.monotonic() >= deadline:
                     holder = _read_holder(fd)
-                    raise StoreBusyError(
-                        f"another ingest is writing {db}{holder}; wait for it to finish "
-                        "(or pass a longer --wait)") from None
+                    raise StoreBusyError(t("error.ingest_busy", db=db, holder=holder)) from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
@@ -254,7 +247,13 @@ def _read_holder(fd: int) -> str:
         text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
     except OSError:
         return ""
-    return f" ({text})" if text else ""
+    return t("error.holder", holder=holder_words(text)) if text else ""
+
+
+def holder_words(text: str) -> str:
+    """A lock file's "pid N since T" (what a writer records) in the user's language."""
+    found = re.fullmatch(r"pid (\d+) since (.+)", text)
+    return t("error.holder_pid", pid=found[1], since=found[2]) if found else text
 
 
 def temp_path(db: Path) -> Path:
@@ -289,8 +288,7 @@ def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con = duckdb.connect(str(temp))
         except (OSError, duckdb.IOException) as exc:
             if _out_of_space(exc):
-                raise StoreError(MESSAGES["no_space"].format(
-                    db=db, folder=db.parent, detail=" ".join(str(exc).split())[:200])) from None
+                raise StoreError(t("error.no_space", db=db, folder=db.parent, detail=" ".join(str(exc).split())[:200])) from None
             raise _unwritable(db.parent, exc) from None
         try:
             # DuckDB caches written blocks up to 80 % of RAM by default; writers append and
@@ -305,8 +303,7 @@ def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         except (OSError, duckdb.IOException, duckdb.FatalException) as exc:
             if not _out_of_space(exc):
                 raise
-            raise StoreError(MESSAGES["no_space"].format(
-                db=db, folder=db.parent, detail=" ".join(str(exc).split())[:200])) from None
+            raise StoreError(t("error.no_space", db=db, folder=db.parent, detail=" ".join(str(exc).split())[:200])) from None
         finally:
             con.close()
         try:
@@ -314,7 +311,7 @@ def snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         except OSError as exc:
             if not _out_of_space(exc):
                 raise
-            raise StoreError(MESSAGES["no_space"].format(db=db, folder=db.parent, detail=exc.strerror)) from None
+            raise StoreError(t("error.no_space", db=db, folder=db.parent, detail=os_reason(exc))) from None
     finally:
         temp.unlink(missing_ok=True)
         Path(str(temp) + ".wal").unlink(missing_ok=True)

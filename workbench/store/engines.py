@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.i18n import t
 from workbench.store.connect import StoreError
 from workbench.store.parquet import Rows, parse_one, read_chunk, write_chunk
 
@@ -57,7 +58,7 @@ def parse_on_dask(plan: list[Any], db: Path, *, workers: int | None = None, parq
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as exc:  # optional dependency: say how to get it
-        raise StoreError("engine 'dask' needs dask.distributed: pip install -e '.[cluster]'") from exc
+        raise StoreError(t("error.dask_missing")) from exc
     root = Path(parquet_dir) if parquet_dir else db.with_name(f".{db.name}.parsed-{os.getpid()}")
     keep = parquet_dir is not None
     run = run_id()

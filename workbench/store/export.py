@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from workbench.i18n import t
 from workbench.store.connect import DEFAULT_DB, StoreError, connect
 from workbench.store.export_sheets import UNREAD, UNREAD_TEXT, sheet_for, write_xlsx
 from workbench.store.queries import tidy
@@ -118,7 +119,7 @@ def export_tables(db: str | Path = DEFAULT_DB, fmt: str = "csv", out_dir: str | 
     File names stay ASCII either way: they cross zip tools and mail gateways on GBK systems.
     """
     if fmt not in FORMATS:
-        raise StoreError(f"export format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise StoreError(t("error.export_format", formats=", ".join(FORMATS), fmt=fmt))
     frames = export_frames(db, year)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from workbench.i18n import t
 from workbench.store.agencies import AgencyInfo, canonical_key, checks_kind
 from workbench.store.connect import DEFAULT_DB, StoreError, connect
 from workbench.store.records import load_record_dicts, record_from_dict
@@ -47,7 +48,7 @@ def recheck_findings(db: str | Path = DEFAULT_DB, year: int | None = None, agenc
     try:
         from workbench.checks import check_report
     except ImportError:
-        raise StoreError("workbench.checks is not available, cannot re-run the checks") from None
+        raise StoreError(t("error.no_checks")) from None
     rows = stored_findings(db, year, agency, source="parse")
     with connect(db) as con:
         states = review_states(con)

@@ -47,6 +47,7 @@ from typing import Any
 
 import duckdb
 
+from workbench.i18n import t
 from workbench.sources import iter_report_files
 from workbench.store.agencies import Registry
 from workbench.store.connect import (
@@ -99,7 +100,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path = DEFAULT_DB, *, workers:
     its worker is replaced, and the other files go on (None: no limit).
     """
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+        raise ValueError(t("error.unknown_engine", engine=engine, engines="、".join(ENGINES)))
     started = time.perf_counter()
     db = Path(db)
     files = list(dict.fromkeys(p.resolve() for p in iter_report_files(list(paths))))
@@ -247,8 +248,9 @@ def _progress(total: int, show: bool | None) -> Iterator[Callable[[dict[str, Any
         TimeRemainingColumn,
     )
 
-    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]:>7.1f} files/s"), TextColumn("{task.fields[failed]} failed"),
+    # rich fills {task.fields[…]}: the catalogue's templates keep those fields literal ({{…}}).
+    columns = (TextColumn(t("ingest.progress.label")), BarColumn(), MofNCompleteColumn(),
+               TextColumn(t("ingest.progress.rate")), TextColumn(t("ingest.progress.failed")),
                TimeRemainingColumn())
     started = time.perf_counter()
     failed = 0

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from workbench.i18n import t
 from workbench.store import revisions, twins
 from workbench.store.agencies import Registry, canonical_key, checks_kind, derive
 from workbench.store.connect import NARRATIVE_STALE
@@ -100,29 +101,27 @@ class IngestResult:
 
     def summary(self) -> str:
         rate = self.files / self.seconds if self.seconds else 0.0
-        text = (f"{self.files} file(s): {self.loaded} loaded ({self.revisions} new revision(s)), "
-                f"{self.unchanged} unchanged, {self.failed} failed; {self.findings} finding(s); "
-                f"{self.seconds:.1f} s ({rate:.1f} files/s) → {self.db}")
-        if self.alternates:
-            text += (f"\n{self.alternates} file(s) read as another copy of a report already loaded"
-                     " (同一报告的另一文件；较好的读数为当前记录，读数不同之处记为 read.twins_disagree)")
-        for applied in self.corrected:
-            state = ("与更正一致" if applied.agrees else
-                     f"读出{applied.read}，与更正值{applied.value}不一致，仍采用更正" if applied.read is not None
-                     else "未能读出，采用更正值")
-            text += f"\ncorrection kept: {applied.agency_id} {applied.year} {applied.cell}：本次{state}"
+        text = t("ingest.summary", files=self.files, loaded=self.loaded, revisions=self.revisions,
+                 unchanged=self.unchanged, failed=self.failed, findings=self.findings,
+                 seconds=f"{self.seconds:.1f}", rate=f"{rate:.1f}", db=self.db)
         if self.narrative == "resumed" and not self.swapped:
-            text += " (no new data)"
+            text += t("ingest.no_new_data")
         elif not self.swapped:
-            text += " (database not changed)"
+            text += t("ingest.unchanged_db")
+        if self.alternates:
+            text += "\n" + t("ingest.alternates", count=self.alternates)
+        for applied in self.corrected:
+            state = (t("ingest.correction_agrees") if applied.agrees else
+                     t("ingest.correction_differs", read=applied.read, value=applied.value)
+                     if applied.read is not None else t("ingest.correction_unread"))
+            text += "\n" + t("ingest.correction_kept", agency=applied.agency_id, year=applied.year, cell=applied.cell,
+                             state=state)
         if self.narrative == "resumed":
-            text += ("\nnarrative: an earlier run stopped before its section 五 comparison was published;"
-                     " refreshed it now (叙述比较已补做完成)")
+            text += "\n" + t("ingest.narrative_resumed")
         elif self.narrative == "stale":
-            text += ("\nnote: the section 五 comparison is behind the loaded reports (叙述比较尚未更新完成);"
-                     " run `workbench narrative --refresh`")
+            text += "\n" + t("ingest.narrative_stale")
         if not self.checks:
-            text += "\nnote: workbench.checks is not available, reports were loaded without checks"
+            text += "\n" + t("ingest.no_checks")
         return text
 
 

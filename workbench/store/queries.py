@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from workbench.i18n import t
 from workbench.store.connect import DEFAULT_DB, StoreError, connect, upgrade_if_older
 
 QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
@@ -95,7 +96,7 @@ def run_query(name: str, params: dict[str, Any] | None = None, db: str | Path = 
     try:
         return tidy(con.sql(sql, params=values or None).pl())
     except duckdb.Error as exc:
-        raise StoreError(f"query {name} failed: {exc}") from None
+        raise StoreError(t("error.query_failed", name=name, detail=exc)) from None
     finally:
         if own:
             con.close()
@@ -115,7 +116,7 @@ def _only_select(query: Query) -> str:
     try:
         statements = duckdb.extract_statements(query.sql)
     except duckdb.Error as exc:
-        raise StoreError(f"query {query.name} failed: {exc}") from None
+        raise StoreError(t("error.query_failed", name=query.name, detail=exc)) from None
     kinds = sorted({s.type.name for s in statements if s.type != duckdb.StatementType.SELECT})
     if kinds or len(statements) != 1:
         found = ", ".join(kinds) if kinds else f"{len(statements)} 条语句"
@@ -138,9 +139,9 @@ def _bind(query: Query, given: dict[str, Any]) -> dict[str, Any]:
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(used) - set(declared))
     if unknown:
-        valid = ", ".join(f"${p}" for p in {**declared, **used}) or "none"
-        raise StoreError(f"query {query.name} has no parameter {', '.join('$' + u for u in unknown)}; "
-                         f"its parameters: {valid}")
+        valid = ", ".join(f"${p}" for p in {**declared, **used}) or t("roster.none")
+        raise StoreError(t("error.query_no_parameter", name=query.name,
+                           unknown=", ".join("$" + u for u in unknown), valid=valid))
     values = {}
     for name in used:
         param = declared.get(name)
@@ -148,7 +149,8 @@ def _bind(query: Query, given: dict[str, Any]) -> dict[str, Any]:
         try:
             values[name] = None if value is None or param is None else _CASTS[param.type](value)
         except (TypeError, ValueError):
-            raise StoreError(f"query {query.name}: ${name} must be {param.type}, not {value!r}") from None
+            raise StoreError(t("error.query_bad_value", name=query.name, param=name, type=param.type,
+                             value=value)) from None
         if param is None:
             values[name] = value
     return values

@@ -42,6 +42,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from workbench.i18n import os_reason, t
 from workbench.store.agencies import (
     KINDS,
     LEVELS,
@@ -213,7 +214,7 @@ def read_roster(path: str | Path) -> list[RosterEntry]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RosterError(f"无法读取名册 {path}（{exc.strerror or exc}）") from None
+        raise RosterError(t("error.roster_unreadable", path=path, detail=os_reason(exc))) from None
     text = _decode(data, path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = {field: _COLUMN_NAMES.get(compact(field or "").lower()) for field in reader.fieldnames or []}
@@ -271,8 +272,7 @@ def import_roster(db: str | Path, path: str | Path, *, registry: str | Path | No
     if not entries:
         raise RosterError(f"名册 {path} 没有列出任何机关（name 列为空）")
     if not db.exists():
-        raise StoreError(f"no database at {db}: run `workbench ingest PATH --db {db}` first, "
-                         "then import the roster")
+        raise StoreError(t("error.no_database_roster", path=db))
     source = str(path.resolve())
     reg = Registry.load(Path(registry) if registry else None)
     with write(db, wait) as con:
