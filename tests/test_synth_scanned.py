@@ -295,5 +295,5 @@ def test_cli_synth_scanned(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["synth", str(tmp_path), "--agencies", "1", "--years", "2021",
                                       "--formats", "pdf", "--scanned"])
     assert result.exit_code == 0, result.output
-    assert "8 scanned variants" in result.output
+    assert "生成 8 个扫描件变体" in result.output
     assert len(list((tmp_path / "scanned").glob("*.expected.json"))) == len(KINDS)
