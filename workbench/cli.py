@@ -113,7 +113,26 @@ def summary_line(path: Path, record: ReportRecord, totals: dict[str, int]) -> st
     lines += [f"  {f.severity} [{f.rule}]: {f.message}" for f in warnings[:5]]
     if len(warnings) > 5:
         lines.append(f"  … and {len(warnings) - 5} more findings (see --json)")
+    lines += _ocr_lines(record)
     return "\n".join(lines)
+
+
+_TABLE_NAMES = {"active_disclosure": "表二", "requests": "表三", "review_litigation": "表四"}
+
+
+def _ocr_lines(record: ReportRecord, shown: int = 5) -> list[str]:
+    """Provenance of OCR'd cells: how many, and the least certain ones with page and box."""
+    sources = record.cell_sources
+    if not sources:
+        return []
+    pages = sorted({s.page for s in sources.values()})
+    lines = [f"  OCR: {len(sources)} cells read from page image(s) {', '.join(map(str, pages))}"
+             f" (lowest confidence first; box = x,y,w,h as page fractions)"]
+    for (table, key, column), source in sorted(sources.items(), key=lambda kv: kv[1].confidence)[:shown]:
+        box = ",".join(f"{v:.3f}" for v in source.box)
+        lines.append(f"  {_TABLE_NAMES[table]} {key}/{column} 格 识别自第{source.page}页 ({box})"
+                     f" 置信度{source.confidence:.2f} 读作「{source.text}」")
+    return lines
 
 
 @app.command()
