@@ -120,7 +120,24 @@ def summary_line(path: Path, record: ReportRecord, totals: dict[str, int]) -> st
               for f in warnings[:5]]
     if len(warnings) > 5:
         lines.append(t("parse.more_findings", count=len(warnings) - 5))
+    lines += _ocr_lines(record)
     return "\n".join(lines)
+
+
+def _ocr_lines(record: ReportRecord, shown: int = 5) -> list[str]:
+    """Provenance of OCR'd cells: how many, and the least certain ones with page and box."""
+    from workbench.checks.grid import cell_label
+
+    sources = record.cell_sources
+    if not sources:
+        return []
+    pages = "、".join(str(p) for p in sorted({s.page for s in sources.values()}))
+    lines = [t("parse.ocr_summary", cells=len(sources), pages=pages)]
+    for (table, key, column), source in sorted(sources.items(), key=lambda kv: kv[1].confidence)[:shown]:
+        lines.append(t("parse.ocr_cell", cell=cell_label(f"{table}.{key}.{column}"), page=source.page,
+                       box=",".join(f"{v:.3f}" for v in source.box), confidence=f"{source.confidence:.2f}",
+                       text=source.text))
+    return lines
 
 
 def identity_name(name: str) -> str:

@@ -55,7 +55,8 @@ SEVERITY_CHOICES = ("error", "warning")
 PREFIX = "整改清单"
 NAME_MAX = 80  # characters of a file name, extension included
 FORMAT_ZH = {"pdf": "PDF", "html": "网页（HTML）", "docx": "Word", "txt": "文本", "doc": "旧版 Word（.doc）",
-             "wps": "WPS 文字（.wps）", "rtf": "RTF", "xlsx": "Excel（.xlsx）", "xls": "Excel（.xls）"}
+             "wps": "WPS 文字（.wps）", "rtf": "RTF", "xlsx": "Excel（.xlsx）", "xls": "Excel（.xls）",
+             "image": "图片（扫描件）"}
 DOC_COLUMNS = (("序号", 1.2), ("问题类型", 3.4), ("涉及单元格", 5.0), ("问题说明", 7.2), ("模板要求", 6.0),
                ("复核意见", 2.9))  # (header, width in cm): 25.7 cm, A4 landscape inside 2 cm margins
 SHEET_NAME = "整改清单"

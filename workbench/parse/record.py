@@ -82,6 +82,11 @@ class ReportRecord:
     sections: dict[str, str] = field(default_factory=lambda: dict.fromkeys(SECTION_KEYS, ""))
     findings: list[Finding] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Not a field, so not in to_dict(): the spec's JSON stays the spec. For OCR'd cells,
+        # (table, key, column key) → CellSource (page, box, confidence, text read).
+        self.cell_sources: dict[tuple[str, str, str], Any] = {}
+
     def to_dict(self) -> dict[str, Any]:
         """The spec's record: a cell carries ``unread`` only when it is true."""
         data = asdict(self)

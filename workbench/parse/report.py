@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from workbench.parse import metadata, prose
+from workbench.parse import metadata, ocr_cells, prose
 from workbench.parse.record import (
     SECTION_KEYS,
     ActiveCell,
@@ -69,6 +69,7 @@ def parse_document(document: Document) -> ReportRecord:
     _note_gaps(record)
     if template is not None:
         _fill_tables(record, document, official, template, sections)
+    ocr_cells.note_remote_images(record, document)
     record.submitted_info = prose.submitted_info(sections["overview"])
     record.problems, record.improvements = prose.split_problems(sections["problems"])
     record.fees_collected_yuan = prose.fees_collected_yuan(sections["other"])
@@ -151,6 +152,8 @@ def _to_cells(record: ReportRecord, values: TableValues, official: Layouts, temp
         ReviewCell(p, r, v, unread=values.review is None)
         for (p, r), v in zip(official.review_cells(), review, strict=True)
     ]
+    ocr_cells.mark_uncertain(record, values, {item.key: ms for item, ms in official.item_measures(template)})
+    ocr_cells.doubt_broken_identities(record)
     _mark_unreadable_runs(record, values)
     _note_unread_tables(record)
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from workbench.parse.numbers import Number, parse_cell
-from workbench.sources.document import Table
+from workbench.sources.document import UNREAD_MARK, CellSource, Table
 from workbench.templates import Layouts, RequestRow
 
 REQUEST_COLUMNS = 7
@@ -63,6 +63,15 @@ class TableValues:
     # Sections with a row the grid prints under a template label but with text where its
     # numbers belong (a stamp, 见附件): printed, so not to be read again from the text.
     unreadable: set[str] = field(default_factory=set)
+    # Where each value was read: (section, key, index) → (table, grid row, grid column); and the
+    # values an OCR reader marked uncertain (UNREAD_MARK): they become unread cells.
+    where: dict[tuple[str, str, int], tuple[Table, int, int]] = field(default_factory=dict)
+    uncertain: set[tuple[str, str, int]] = field(default_factory=set)
+
+    def source(self, section: str, key: str, index: int) -> CellSource | None:
+        """The OCR provenance of a value, if it was read from an image."""
+        place = self.where.get((section, key, index))
+        return place[0].sources.get(place[1:]) if place else None
 
     def note(self, rule: str, severity: str, message: str, section: str) -> None:
         self.findings.append(Finding(rule, severity, message, section))
@@ -78,22 +87,43 @@ class _Row:
     values: list[Number | None]  # the trailing number-or-blank cells, in order
     raw: list[str]
     label_cells: list[str] = field(default_factory=list)  # the cells the label was joined from
+    uncertain: list[bool] = field(default_factory=list)  # per value: the reader marked it unread
+    places: list[tuple[Table, int, int]] = field(default_factory=list)  # per value: grid position
 
 
 def _split_row(cells: list[str]) -> _Row | None:
     """Label = the leading cells up to the trailing run of number-or-blank cells."""
     values: list[Number | None] = []
+    uncertain: list[bool] = []
     index = len(cells)
     while index > 0:
-        value, is_number = parse_cell(cells[index - 1])
+        marked = UNREAD_MARK in cells[index - 1]  # printed, but the reader is not sure what
+        value, is_number = (None, True) if marked else parse_cell(cells[index - 1])
         if not is_number:
             break
         values.insert(0, value)
+        uncertain.insert(0, marked)
         index -= 1
     label = "".join(cells[:index])
     if not values:
         return None
-    return _Row(label=label, values=values, raw=cells[index:], label_cells=list(cells[:index]))
+    return _Row(label=label, values=values, raw=cells[index:], label_cells=list(cells[:index]),
+                uncertain=uncertain)
+
+
+def _track(found: TableValues, section: str, key: str, row: _Row, count: int) -> None:
+    """Remember where the row's last ``count`` values were read (right-aligned, as stored)."""
+    offset = count - min(count, len(row.values))
+    for i in range(min(count, len(row.values))):
+        j = len(row.values) - min(count, len(row.values)) + i
+        if row.places:
+            found.where.setdefault((section, key, offset + i), row.places[j])
+        if row.uncertain[j]:
+            found.uncertain.add((section, key, offset + i))
+
+
+def _origin_columns(table: Table) -> list[list[int]]:
+    return [[c for c, cell in enumerate(row) if cell is not None] for row in table.rows]
 
 
 def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layout: str) -> TableValues:
@@ -105,23 +135,27 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
     # numbers leaves its cells blank (and unread) rather than picking one of them.
     printed: dict[tuple[str, str], list[list[Number | None]]] = {}
     for table in tables:
-        for cells in table.origin_rows():
+        for r, (cells, columns) in enumerate(zip(table.origin_rows(), _origin_columns(table), strict=True)):
             row = _split_row(cells)
             if row is None:
                 _note_unreadable_row(found, cells, request_rows, items)
                 continue
+            row.places = [(table, r, c) for c in columns[len(columns) - len(row.values):]]
             if row.label:
                 matched = _match_request_row(row.label, request_rows, next_request)
                 if matched is not None and len(row.values) >= REQUEST_COLUMNS:
                     index, request_row = matched
                     values = row.values[-REQUEST_COLUMNS:]
                     printed.setdefault(("requests", request_row.key), []).append(values)
+                    if request_row.key not in found.requests:
+                        _track(found, "requests", request_row.key, row, REQUEST_COLUMNS)
                     found.requests.setdefault(request_row.key, values)
                     next_request = index + 1
                     continue
                 item = next(((i, m) for i, m in items if i.matches(row.label)), None)
                 if item is not None and item[0].key not in {k for k, _ in found.active}:
                     _store_item(found, item[0].key, item[1], row)
+                    _track(found, "active", item[0].key, row, len(item[1]))
                     printed[("active", item[0].key)] = [[found.active[(item[0].key, m)] for m in item[1]]]
                     continue
                 if item is not None and len(row.values) < REQUEST_COLUMNS:
@@ -130,6 +164,7 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
                     continue
             if len(row.values) >= REVIEW_CELLS and found.review is None:
                 found.review = row.values[-REVIEW_CELLS:]
+                _track(found, "review", "", row, REVIEW_CELLS)
     _blank_duplicates(found, printed, {i.key: m for i, m in items})
     if found.review is None:
         found.review = _review_by_proceeding(tables, layouts)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
-from workbench.sources import docx, html, office, pdf, sheets, text
+from workbench.sources import docx, html, office, pdf, scan, sheets, text
 from workbench.sources.document import Block, Document, Paragraph, SourceError, Table
 
 __all__ = ["Block", "Document", "Paragraph", "SourceError", "Table", "read_document", "sniff_format"]
@@ -23,14 +23,15 @@ __all__ = ["Block", "Document", "Paragraph", "SourceError", "Table", "read_docum
 Reader = Callable[[Path, bytes], Document]
 READERS: dict[str, Reader] = {"pdf": pdf.read, "html": html.read, "docx": docx.read, "txt": text.read,
                               "doc": office.read_doc, "wps": office.read_wps, "rtf": office.read_rtf,
-                              "xlsx": sheets.read_xlsx, "xls": sheets.read_xls}
+                              "xlsx": sheets.read_xlsx, "xls": sheets.read_xls, "image": scan.read_image}
 SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx",
             ".txt": "txt", ".text": "txt", ".md": "txt", ".markdown": "txt",
-            ".doc": "doc", ".wps": "wps", ".rtf": "rtf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls"}
+            ".doc": "doc", ".wps": "wps", ".rtf": "rtf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls",
+            **dict.fromkeys(scan.IMAGE_SUFFIXES, "image")}
 # Suffixes that promise a zip or PDF: bytes that are neither go to that reader, which says why.
 # Not .doc/.wps/.xls: portals serve HTML pages (Word's "save as web page", HTML table exports)
 # under those names, and those read as the HTML they are.
-BINARY_FORMATS = ("pdf", "docx", "xlsx")
+BINARY_FORMATS = ("pdf", "docx", "xlsx", "image")
 ZIP_FORMATS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx"}  # the part that says what a zip is
 MAX_FILE_MB = 100  # larger inputs are refused before reading; env WORKBENCH_MAX_FILE_MB overrides
 
@@ -54,6 +55,8 @@ def sniff_format(path: Path, data: bytes) -> str:
         return _zip_format(suffix_format, data)
     if data.startswith(office.OLE_MAGIC):
         return office.ole_format(suffix_format, data)
+    if scan.is_image(data):  # a scan or photo of the report (PNG, JPEG, TIFF): OCR
+        return "image"
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if suffix_format in BINARY_FORMATS:
@@ -121,7 +124,15 @@ def iter_report_files(paths: list[str | Path]) -> list[Path]:
             # glob.glob, not Path.glob: it takes absolute patterns and ** as well.
             found.extend(sorted(p for p in map(Path, glob.glob(str(raw), recursive=True)) if p.is_file()))
         elif path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                                and not _page_resource(p)))
         else:
             found.append(path)
     return found
+
+
+def _page_resource(path: Path) -> bool:
+    """An image a browser saved with a page ("page_files/…", "page.files/…"): part of that page
+    (read through its <img>), not a report of its own."""
+    return SUFFIXES.get(path.suffix.lower()) == "image" and any(
+        part.endswith(("_files", ".files")) for part in path.parent.parts)

@@ -20,6 +20,21 @@ from pathlib import Path
 
 Grid = list[list[str | None]]
 
+# The text of a cell a reader saw printed but could not read with certainty (an OCR reading
+# below its confidence threshold): the parse stage makes such a cell unread, never a number.
+UNREAD_MARK = "\ufffd"
+
+
+@dataclass(frozen=True)
+class CellSource:
+    """Where an OCR'd cell was read: page (1-based), box as fractions of the page
+    (x, y, w, h from the top left), the recogniser's confidence and the text it read."""
+
+    page: int
+    box: tuple[float, ...]
+    confidence: float
+    text: str
+
 
 @dataclass
 class Paragraph:
@@ -31,6 +46,8 @@ class Paragraph:
 class Table:
     rows: Grid
     page: int | None = None
+    # OCR provenance of cells, by (grid row, grid column); empty for text-layer sources.
+    sources: dict[tuple[int, int], CellSource] = field(default_factory=dict)
 
     def origin_rows(self) -> list[list[str]]:
         """Each row's cells as the author typed them (merged-cell copies dropped)."""
@@ -46,7 +63,7 @@ Block = Paragraph | Table
 @dataclass
 class Document:
     path: Path
-    format: str  # pdf | html | docx | txt | doc | wps | rtf | xlsx | xls
+    format: str  # pdf | html | docx | txt | doc | wps | rtf | xlsx | xls | image
     blocks: list[Block] = field(default_factory=list)
     sha256: str = ""  # of the file's bytes, set by read_document
     # What the container says about the report, outside its body text:

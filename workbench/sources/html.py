@@ -32,6 +32,7 @@ from typing import Any
 
 from lxml import etree
 
+from workbench.sources import html_images
 from workbench.sources.document import Block, Document, Grid, Paragraph, SourceError, Table
 from workbench.sources.encoding import declared_charset, decode
 
@@ -95,7 +96,7 @@ _BLOCK_TAGS = frozenset([
     "aside", "header", "footer", "nav", "form", "fieldset", "legend", "details", "summary",
     "body", "html",
 ])
-_SKIP_TAGS = frozenset(["head", "title", "meta", "link", "img", *_JUNK_TAGS])
+_SKIP_TAGS = frozenset(["head", "title", "meta", "link", *_JUNK_TAGS])
 _ROW_GROUPS = frozenset(["thead", "tbody", "tfoot"])
 
 _WHITESPACE = re.compile(r"[\s\u200b\ufeff]+")
@@ -139,10 +140,16 @@ def read(path: Path, data: bytes) -> Document:
         raise SourceError(path, "the page has no readable text")
     preceding = "".join(_PRECEDING_TEXT(article))
     _drop_chrome(article)
-    blocks = _Flow().read(article)
+    flow = _Flow(path)
+    blocks = flow.read(article)
+    if not blocks and flow.remote_images:
+        raise SourceError(path, f"页面正文只有网络图片（{flow.remote_images[0]}），本工具不联网下载，"
+                                "未能读取：请将图片随页面一并保存后再读取")
     if not blocks:
         raise SourceError(path, "the page has no readable text")
     meta = _document_meta(root, meta_tags, blocks, preceding)
+    if flow.remote_images:
+        meta["remote_images"] = " ".join(flow.remote_images)
     return Document(path=path, format="html", blocks=blocks, meta=meta)
 
 
@@ -297,9 +304,12 @@ def _clean(text: str) -> str:
 class _Flow:
     """Walks the article in document order: text runs become paragraphs, tables grids."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path | None = None) -> None:
         self.blocks: list[Block] = []
         self._buffer: list[str] = []
+        self.path = path  # the page's file: pictures beside it are read, remote ones listed
+        self.images = 0
+        self.remote_images: list[str] = []
 
     def read(self, element: Element) -> list[Block]:
         self._walk(element)
@@ -322,6 +332,8 @@ class _Flow:
                 pass
             elif tag == "br":
                 self._flush()
+            elif tag == "img":
+                self._image(child)
             elif tag == "table":
                 self._flush()
                 self._table(child)
@@ -336,6 +348,21 @@ class _Flow:
                 self._walk(child)
             if child.tail:
                 self._buffer.append(child.tail)
+
+    def _image(self, img: Element) -> None:
+        src = img.get("src") or ""
+        if self.path is None or not src:
+            return
+        if self.images >= html_images.MAX_IMAGES:
+            self.remote_images.append(src[:200])
+            return
+        blocks = html_images.image_blocks(self.path, src, self.images + 1)
+        if blocks is None:
+            self.remote_images.append(src[:200])
+        elif blocks:
+            self.images += 1
+            self._flush()
+            self.blocks.extend(blocks)
 
     def add_lines(self, text: str) -> None:
         self.blocks.extend(Paragraph(line) for line in map(_clean, text.splitlines()) if line)

@@ -12,6 +12,9 @@ and the page is rebuilt from geometry:
 3. each character goes to the cell that holds its centre; the rest of the
    page's characters are grouped into text lines by their vertical centre.
 
+Steps 2 and 3 live in ``lattice.py``, shared with the OCR reader (``scan.py``), which
+OCRs the pages that have no usable text layer (scans), page by page.
+
 pdfium (pypdfium2's raw bindings) does the PDF work because it is fast: a
 five-page report reads in a few tens of milliseconds, where pdfplumber needs
 ten times longer. pdfplumber stays the reference in the tests.
@@ -23,23 +26,18 @@ import ctypes
 import re
 import threading
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from workbench.sources.document import Block, Document, Paragraph, SourceError, Table
+from workbench.sources.document import Block, Document, SourceError
+from workbench.sources.lattice import JOIN, Char, PageContent, Rule, join, page_blocks
 
 # Distances in PDF points (1/72 inch).
-SNAP = 3.0  # ruling lines closer than this are one grid line (line widths, double rules)
-JOIN = 1.0  # collinear pieces of a ruling line with gaps up to this are one line
 THIN = 3.0  # a filled rectangle this thin or thinner is drawn as a line
 MIN_RULE = 2.0  # shorter strokes are dots or ticks, not table borders
-EDGE = 8.0  # a rule running this far past the outermost vertical is a missing border
-COVER = 0.5  # share of a cell edge a rule must cover to separate two cells
 # Bounds on what one PDF may unpack to (a page's content stream can inflate without limit):
 MAX_PAGES = 2000
 MAX_PAGE_CHARS = 200_000  # a dense A4 page of CJK text has a few thousand
@@ -47,69 +45,6 @@ MAX_PAGE_OBJECTS = 200_000  # text runs, paths and images on one page
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-@dataclass(slots=True)
-class Char:
-    """One character, in display coordinates: x to the right, y down from the page top."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    @property
-    def xc(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def yc(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
-
-
-@dataclass(slots=True)
-class Rule:
-    """A straight ruling line: ``pos`` is y for a horizontal rule, x for a vertical one."""
-
-    pos: float
-    start: float
-    end: float
-
-
-@dataclass(slots=True)
-class Line:
-    text: str
-    top: float
-    bottom: float
-    x0: float
-
-
-@dataclass
-class Grid:
-    """The lattice of one table: grid lines and the rules that draw its cell edges."""
-
-    xs: list[float]
-    ys: list[float]
-    horizontal: list[Rule]
-    vertical: list[Rule]
-    chars: list[Char] = field(default_factory=list)
-
-    def contains(self, char: Char) -> bool:
-        return self.xs[0] < char.xc < self.xs[-1] and self.ys[0] < char.yc < self.ys[-1]
-
-
-@dataclass
-class PageContent:
-    chars: list[Char]
-    horizontal: list[Rule]
-    vertical: list[Rule]
-    images: int
-    height: float
 
 
 # --------------------------------------------------------------------------- entry point
@@ -130,13 +65,20 @@ def _read_pdf(path: Path, data: bytes) -> Document:
     pdf = _open(path, data)
     try:
         blocks: list[Block] = []
-        text_chars = unmapped = images = 0
+        text_chars = unmapped = images = scanned = 0
         for index in range(len(pdf)):
             content = _page_content(path, pdf, index)
+            bad = sum(1 for c in content.chars if _unmapped(c.text))
+            if content.images and (not content.chars or bad > len(content.chars) / 2):
+                blocks.extend(_scanned_page(path, pdf, index))  # a scan: OCR (mixed PDFs page by page)
+                scanned += 1
+                continue
             text_chars += len(content.chars)
-            unmapped += sum(1 for c in content.chars if _unmapped(c.text))
+            unmapped += bad
             images += content.images
-            blocks.extend(_page_blocks(content, index + 1))
+            blocks.extend(page_blocks(content, index + 1))
+        if scanned:
+            return Document(path=path, format="pdf", blocks=blocks, meta=_meta(pdf))
         if text_chars == 0:
             raise SourceError(path, _no_text_reason(images, _count_unembedded_text(pdf)))
         if unmapped > text_chars / 2:
@@ -145,6 +87,19 @@ def _read_pdf(path: Path, data: bytes) -> Document:
         return Document(path=path, format="pdf", blocks=blocks, meta=_meta(pdf))
     finally:
         pdf.close()
+
+
+def _scanned_page(path: Path, pdf: pdfium.PdfDocument, index: int) -> list[Block]:
+    """A page with no usable text layer, read by OCR (imported here: text PDFs never load it)."""
+    from workbench.sources import scan
+
+    page = pdf[index]
+    try:
+        return scan.pdf_page_blocks(page, index + 1)
+    except RuntimeError as exc:  # the OCR engine is missing or cannot start
+        raise SourceError(path, f"PDF 第{index + 1}页是扫描图像，需要文字识别：{exc}") from None
+    finally:
+        page.close()
 
 
 def _check_container(path: Path, data: bytes) -> None:
@@ -403,7 +358,7 @@ def _rules(page: raw.FPDF_PAGE, to_display: Matrix) -> tuple[list[Rule], list[Ru
             images += 1
         elif kind == raw.FPDF_PAGEOBJ_PATH:
             _path_rules(obj, matrix, horizontal, vertical)
-    return _join(horizontal), _join(vertical), images
+    return join(horizontal), join(vertical), images
 
 
 PageObject = tuple[raw.FPDF_PAGEOBJECT, int, Matrix]
@@ -500,303 +455,3 @@ def _add_rule(x0: float, y0: float, x1: float, y1: float, horizontal: list[Rule]
             horizontal.append(Rule((y0 + y1) / 2, x0, x1))
     elif y1 - y0 >= MIN_RULE:
         vertical.append(Rule((x0 + x1) / 2, y0, y1))
-
-
-def _join(rules: list[Rule]) -> list[Rule]:
-    """Join collinear rules that touch or overlap (cell-by-cell borders become one line)."""
-    lanes: list[list[Rule]] = []  # rules at (nearly) the same position
-    for rule in sorted(rules, key=lambda r: r.pos):
-        if lanes and rule.pos - lanes[-1][-1].pos <= JOIN:
-            lanes[-1].append(rule)
-        else:
-            lanes.append([rule])
-    joined: list[Rule] = []
-    for lane in lanes:
-        pos = sum(r.pos for r in lane) / len(lane)
-        current: Rule | None = None
-        for rule in sorted(lane, key=lambda r: r.start):
-            if current and rule.start <= current.end + JOIN:
-                current.end = max(current.end, rule.end)
-            else:
-                current = Rule(pos, rule.start, rule.end)
-                joined.append(current)
-    return joined
-
-
-# --------------------------------------------------------------------------- lattice
-
-
-def _grids(horizontal: list[Rule], vertical: list[Rule]) -> list[Grid]:
-    """One grid per group of touching rules that has at least two lines each way."""
-    parent = list(range(len(horizontal) + len(vertical)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, h in enumerate(horizontal):
-        for j, v in enumerate(vertical):
-            if h.start - SNAP <= v.pos <= h.end + SNAP and v.start - SNAP <= h.pos <= v.end + SNAP:
-                parent[find(i)] = find(len(horizontal) + j)
-    groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
-    for i, h in enumerate(horizontal):
-        groups.setdefault(find(i), ([], []))[0].append(h)
-    for j, v in enumerate(vertical):
-        groups.setdefault(find(len(horizontal) + j), ([], []))[1].append(v)
-    grids = [_grid(hs, vs) for hs, vs in groups.values() if hs and vs]
-    return [g for g in grids if len(g.xs) >= 2 and len(g.ys) >= 2]
-
-
-def _grid(horizontal: list[Rule], vertical: list[Rule]) -> Grid:
-    xs = _cluster([v.pos for v in vertical])
-    ys = _cluster([h.pos for h in horizontal])
-    # A table drawn without outer side borders: its rules still show where it ends.
-    left, right = min(h.start for h in horizontal), max(h.end for h in horizontal)
-    top, bottom = min(v.start for v in vertical), max(v.end for v in vertical)
-    if xs[0] - left > EDGE:
-        xs.insert(0, left)
-    if right - xs[-1] > EDGE:
-        xs.append(right)
-    if ys[0] - top > EDGE:
-        ys.insert(0, top)
-    if bottom - ys[-1] > EDGE:
-        ys.append(bottom)
-    return Grid(xs, ys, horizontal, vertical)
-
-
-def _cluster(values: list[float]) -> list[float]:
-    """Sorted values with runs closer than SNAP replaced by their mean."""
-    clusters: list[list[float]] = []
-    for value in sorted(values):
-        if clusters and value - clusters[-1][-1] <= SNAP:
-            clusters[-1].append(value)
-        else:
-            clusters.append([value])
-    return [sum(c) / len(c) for c in clusters]
-
-
-def _lanes(rules: list[Rule], lines: list[float]) -> list[list[tuple[float, float]]]:
-    """For each grid line, the (start, end) of the rules drawn along it."""
-    lanes: list[list[tuple[float, float]]] = [[] for _ in lines]
-    for rule in rules:
-        k = min(range(len(lines)), key=lambda i: abs(lines[i] - rule.pos))
-        if abs(lines[k] - rule.pos) <= SNAP:
-            lanes[k].append((rule.start, rule.end))
-    for lane in lanes:
-        lane.sort()
-    return lanes
-
-
-def _covered(lane: list[tuple[float, float]], start: float, end: float) -> bool:
-    """Whether the rules of one grid line draw at least COVER of the edge from start to end."""
-    length, reach = 0.0, start
-    for a, b in lane:
-        a, b = max(a, reach), min(b, end)
-        if b > a:
-            length += b - a
-            reach = b
-    return length >= COVER * (end - start)
-
-
-def _cell_regions(grid: Grid) -> list[list[tuple[int, int]]]:
-    """For each grid position, the (row, col) of the merged cell it belongs to (its origin).
-
-    Two neighbouring positions are one cell when no rule separates them.
-    """
-    xs, ys = grid.xs, grid.ys
-    rows, cols = len(ys) - 1, len(xs) - 1
-    vertical, horizontal = _lanes(grid.vertical, xs), _lanes(grid.horizontal, ys)
-    parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
-
-    def find(cell: tuple[int, int]) -> tuple[int, int]:
-        while parent[cell] != cell:
-            cell = parent[cell]
-        return cell
-
-    def union(a: tuple[int, int], b: tuple[int, int]) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:  # the top-left cell stays the root: it is the merged cell's origin
-            parent[max(ra, rb)] = min(ra, rb)
-
-    for r in range(rows):
-        for c in range(cols):
-            if c + 1 < cols and not _covered(vertical[c + 1], ys[r], ys[r + 1]):
-                union((r, c), (r, c + 1))
-            if r + 1 < rows and not _covered(horizontal[r + 1], xs[c], xs[c + 1]):
-                union((r, c), (r + 1, c))
-    return [[find((r, c)) for c in range(cols)] for r in range(rows)]
-
-
-def _cell_of(grid: Grid, char: Char) -> tuple[int, int]:
-    row = min(bisect_right(grid.ys, char.yc) - 1, len(grid.ys) - 2)
-    col = min(bisect_right(grid.xs, char.xc) - 1, len(grid.xs) - 2)
-    return row, col
-
-
-def _table_rows(grid: Grid, regions: list[list[tuple[int, int]]]) -> list[list[str | None]]:
-    """The grid as rows of cells: text in each merged cell's origin, None elsewhere."""
-    cell_chars: dict[tuple[int, int], list[Char]] = {}
-    for char in grid.chars:
-        row, col = _cell_of(grid, char)
-        cell_chars.setdefault(regions[row][col], []).append(char)
-    rows: list[list[str | None]] = []
-    for r, region_row in enumerate(regions):
-        rows.append([
-            "\n".join(line.text for line in _lines(cell_chars.get((r, c), [])))
-            if origin == (r, c) else None
-            for c, origin in enumerate(region_row)
-        ])
-    return rows
-
-
-def _is_prose(rows: list[list[str | None]]) -> bool:
-    """A frame around ordinary text: no row has text anywhere but its first cell.
-
-    WPS draws boxes around body paragraphs; a table has at least one row (its
-    header) with text in a second column. A row whose label is followed by
-    drawn but empty cells is a table row too: the last row of a table that
-    broke across pages (其他对外管理服务事项 with blank values) arrives alone.
-    """
-    return not any(_is_table_row(row) for row in rows)
-
-
-def _is_table_row(row: list[str | None]) -> bool:
-    if any(cell for cell in row[1:]):
-        return True
-    drawn = [cell for cell in row if cell is not None]
-    return len(drawn) >= 2 and bool(drawn[0])
-
-
-def _peel_prose(grid: Grid) -> list[Char]:
-    """Cut running text off the top and bottom of a grid; return its characters.
-
-    A frame drawn around body text that touches a table becomes part of the
-    table's lattice: one cell as wide as the table holding several lines of
-    prose. Such bands are text, not table rows. A short full-width row (a
-    caption such as 第二十条第（一）项) stays in the table.
-    """
-    regions = _cell_regions(grid)
-    top = _band_rows(regions)
-    bottom = _band_rows(regions[::-1])
-    if top and top < len(regions) and not _looks_like_prose(grid, grid.ys[0], grid.ys[top]):
-        top = 0
-    if bottom and bottom < len(regions) and not _looks_like_prose(grid, grid.ys[-1 - bottom], grid.ys[-1]):
-        bottom = 0
-    if not (top or bottom) or top + bottom >= len(regions):
-        return []
-    grid.ys = grid.ys[top:len(grid.ys) - bottom]
-    peeled = [c for c in grid.chars if not grid.contains(c)]
-    grid.chars = [c for c in grid.chars if grid.contains(c)]
-    return peeled
-
-
-def _band_rows(regions: list[list[tuple[int, int]]]) -> int:
-    """How many leading rows are one merged cell spanning the full width, and nothing else."""
-    root = regions[0][0]
-    count = 0
-    while count < len(regions) and all(cell == root for cell in regions[count]):
-        count += 1
-    if count < len(regions) and root in regions[count]:
-        return 0  # the cell goes on below in part of the width: not a band
-    return count
-
-
-def _looks_like_prose(grid: Grid, top: float, bottom: float) -> bool:
-    chars = [c for c in grid.chars if top < c.yc < bottom]
-    return len(chars) >= 40 or len(_lines(chars)) >= 2
-
-
-# --------------------------------------------------------------------------- text lines
-
-
-def _lines(chars: list[Char]) -> list[Line]:
-    """Group characters into lines by vertical centre, each line read left to right."""
-    groups: list[list[Char]] = []
-    centre = height = 0.0
-    for char in sorted(chars, key=lambda c: c.yc):
-        if groups and abs(char.yc - centre) <= 0.45 * max(height, char.height):
-            group = groups[-1]
-            group.append(char)
-            centre += (char.yc - centre) / len(group)
-            height = max(height, char.height)
-        else:
-            groups.append([char])
-            centre, height = char.yc, char.height
-    return [_line(group) for group in groups]
-
-
-def _line(chars: list[Char]) -> Line:
-    chars.sort(key=lambda c: c.x0)
-    parts: list[str] = []
-    previous: Char | None = None
-    for char in chars:
-        if previous is not None:
-            if char.text == previous.text and abs(char.x0 - previous.x0) < 0.3 * (previous.x1 - previous.x0):
-                continue  # the same glyph drawn twice, slightly offset (fake bold): keep one
-            gap = char.x0 - previous.x1
-            if gap > _space_gap(previous.text, char.text) * max(char.height, previous.height):
-                parts.append(" ")
-        parts.append(char.text)
-        previous = char
-    return Line("".join(parts), min(c.top for c in chars), max(c.bottom for c in chars), chars[0].x0)
-
-
-def _space_gap(before: str, after: str) -> float:
-    """The gap, as a share of the line height, that separates words.
-
-    Between Latin letters or digits a word space is about a quarter of an em;
-    between Chinese characters only a wide gap (a tab, a justified field) counts.
-    """
-    if before.isascii() and after.isascii() and before.isalnum() and after.isalnum():
-        return 0.15
-    return 1.0
-
-
-# Page numbers: "- 1 -", "— 2 —", "第 3 页", "4/6", "3" (in a margin, see _is_furniture).
-_PAGE_NUMBER = re.compile(r"^[-—–－−~～_\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d{1,4}\s*页?)?[-—–－−~～_\s]*$")
-
-
-def _is_furniture(line: Line, page_height: float, is_last: bool) -> bool:
-    """A page number printed in the top or bottom margin.
-
-    A bare number counts only as the last line of the page: above that it may
-    be a figure that wrapped onto a line of its own.
-    """
-    in_margin = line.top > 0.85 * page_height or line.bottom < 0.10 * page_height
-    if not (in_margin and _PAGE_NUMBER.match(line.text)):
-        return False
-    return is_last or not line.text.strip().isdigit()
-
-
-# --------------------------------------------------------------------------- page assembly
-
-
-def _page_blocks(content: PageContent, page: int) -> list[Block]:
-    """The page's paragraphs and tables, ordered top to bottom."""
-    # Innermost grid first, so a frame drawn around a whole page keeps only its own text.
-    grids = sorted(_grids(content.horizontal, content.vertical),
-                   key=lambda g: (g.xs[-1] - g.xs[0]) * (g.ys[-1] - g.ys[0]))
-    loose: list[Char] = []
-    if not grids:
-        loose = list(content.chars)
-    for char in content.chars if grids else ():
-        grid = next((g for g in grids if g.contains(char)), None)
-        (grid.chars if grid else loose).append(char)
-    placed: list[tuple[float, float, Block]] = []
-    for grid in grids:
-        if not grid.chars:
-            continue  # a decorative box or a rule pair with nothing inside
-        loose.extend(_peel_prose(grid))
-        rows = _table_rows(grid, _cell_regions(grid))
-        if _is_prose(rows):
-            loose.extend(grid.chars)
-        else:
-            placed.append((grid.ys[0], grid.xs[0], Table(rows=rows, page=page)))
-    lines = sorted(_lines(loose), key=lambda line: (line.top, line.x0))
-    for i, line in enumerate(lines):
-        if not _is_furniture(line, content.height, i == len(lines) - 1):
-            placed.append((line.top, line.x0, Paragraph(text=line.text, page=page)))
-    placed.sort(key=lambda item: (item[0], item[1]))
-    return [block for _, _, block in placed]

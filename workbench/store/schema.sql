@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS meta (
 CREATE TABLE IF NOT EXISTS documents (
     path        VARCHAR   NOT NULL,    -- absolute path when ingested
     sha256      VARCHAR   NOT NULL,    -- of the file's bytes; (path, sha256) is unique
-    format      VARCHAR,               -- pdf | html | docx | txt | doc | wps | rtf | xlsx | xls (NULL when the file could not be read)
+    format      VARCHAR,               -- pdf | html | docx | txt | doc | wps | rtf | xlsx | xls | image (NULL when the file could not be read)
     size        BIGINT,                -- bytes
     ingested_at TIMESTAMP NOT NULL,
     status      VARCHAR   NOT NULL,    -- loaded | same_record | alternate | duplicate | failed

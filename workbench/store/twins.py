@@ -22,10 +22,12 @@ from workbench.store.records import record_from_dict, table_cells
 
 # Where cell boundaries come from: DOCX, HTML and spreadsheet tables carry them (old Word,
 # WPS and RTF too, as the DOCX LibreOffice makes of them), a PDF's text layer has them as
-# positions, plain text has none (numbers may run together). The last tie-breaker.
-FORMAT_TRUST = {"docx": 3, "html": 3, "doc": 3, "wps": 3, "rtf": 3, "xlsx": 3, "xls": 3, "pdf": 2, "txt": 1}
+# positions, plain text has none (numbers may run together), an image only what OCR made of it.
+# The last tie-breaker.
+FORMAT_TRUST = {"docx": 3, "html": 3, "doc": 3, "wps": 3, "rtf": 3, "xlsx": 3, "xls": 3, "pdf": 2, "txt": 1,
+                "image": 1}
 FORMAT_ZH = {"docx": "Word", "html": "网页", "pdf": "PDF", "txt": "文本", "doc": "旧版 Word", "wps": "WPS 文字",
-             "rtf": "RTF", "xlsx": "Excel", "xls": "Excel 97-2003"}
+             "rtf": "RTF", "xlsx": "Excel", "xls": "Excel 97-2003", "image": "图片"}
 MIN_SHARED_CELLS = 10  # fewer cells read in both: not enough to call two files one report
 MIN_AGREEMENT = 0.8  # of the cells read in both, the share that must be equal
 SHOWN_CELLS = 5
