@@ -281,5 +281,5 @@ def test_parse_summary_shows_where_ocr_cells_were_read(tmp_path: Path, synth_htm
     assert "OCR" not in summary_line(path, record, dict.fromkeys(("reports", "cells", "filled", "passed", "failed"), 0))
     record.cell_sources[("requests", "new_received", "total")] = CellSource(2, (0.8, 0.31, 0.05, 0.012), 0.93, "2030")
     text = summary_line(path, record, dict.fromkeys(("reports", "cells", "filled", "passed", "failed"), 0))
-    assert "OCR: 1 cells read from page image(s) 2" in text
-    assert "表三 new_received/total 格 识别自第2页 (0.800,0.310,0.050,0.012) 置信度0.93 读作「2030」" in text
+    assert "从第 2 页的图像识别出 1 个单元格" in text
+    assert "表三 本年新收政府信息公开申请数量 · 总计：识别自第 2 页（0.800,0.310,0.050,0.012），置信度 0.93，读作「2030」" in text

@@ -33,11 +33,18 @@ import openpyxl
 import xlrd
 from openpyxl.utils.exceptions import InvalidFileException
 
-from workbench.sources.document import Block, Document, Grid, Paragraph, SourceError, Table
+from workbench.sources.document import (
+    UNREAD_MARK,  # the one marker: the cell was not read
+    Block,
+    Document,
+    Grid,
+    Paragraph,
+    SourceError,
+    Table,
+)
 from workbench.sources.docx import MAX_PART_BYTES, MAX_TOTAL_BYTES
 from workbench.sources.docx import _clean_title as clean_title
 
-UNREAD_MARK = "\ufffd"  # the same marker as document.UNREAD_MARK (OCR): the cell was not read
 MAX_CELLS = 2_000_000  # content bounds beyond this are damage, not a report's tables
 _DEFAULT_SHEET_NAME = re.compile(r"^(?:sheet|工作表|表)\s*\d*$", re.I)
 _WHITESPACE = re.compile(r"[^\S\n]+")
