@@ -17,6 +17,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from scan_support import FONT, scanned_pdf
 
+from workbench.checks import check_report
 from workbench.parse import parse_file
 from workbench.parse.report import parse_document
 from workbench.sources import read_document, scan
@@ -283,3 +284,23 @@ def test_parse_summary_shows_where_ocr_cells_were_read(tmp_path: Path, synth_htm
     text = summary_line(path, record, dict.fromkeys(("reports", "cells", "filled", "passed", "failed"), 0))
     assert "从第 2 页的图像识别出 1 个单元格" in text
     assert "表三 本年新收政府信息公开申请数量 · 总计：识别自第 2 页（0.800,0.310,0.050,0.012），置信度 0.93，读作「2030」" in text
+
+
+@pytest.mark.parametrize("misread", ["4.96", "49,6", "4 96"])
+def test_a_count_of_another_shape_is_unread_not_a_number(tmp_path: Path, synth_html: Path, misread: str) -> None:
+    """Table 三 counts cases: OCR text that is not a whole number there (a speck read as a point,
+    496 → 4.96, seen on a stamped scan at 0.87 confidence) is a misreading, never a value."""
+    path, _ = _html_report(tmp_path, synth_html)
+    document = read_document(path)
+    table = next(t for t in document.tables if any("本年新收" in (c or "") for row in t.rows for c in row))
+    r = next(i for i, row in enumerate(table.rows) if "本年新收" in (row[0] or ""))
+    c = len(table.rows[r]) - 1
+    table.rows[r][c] = misread
+    table.sources[(r, c)] = CellSource(2, (0.8, 0.3, 0.05, 0.01), 0.99, misread)  # above DOUBT: not the identity rule
+    record = parse_document(document)
+    cell = next(x for x in record.requests if x.row == "new_received" and x.applicant == "total")
+    assert cell.value is None and cell.unread
+    assert any(f.rule.startswith(("read.", "parse.")) for f in record.findings)  # the workbench's own note
+    if misread == "4.96":  # read as a number by the table parser: the OCR rule is what stops it
+        assert any(f.rule == "read.ocr_uncertain" and "第2页" in f.message for f in record.findings)
+    assert not [f for f in check_report(record) if "requests.new_received.total" in f.cells]  # never judged on it

@@ -11,6 +11,7 @@ than DOUBT confidence, that cell is left unread rather than the agency accused.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from workbench.parse.identities import OUTCOME_END_BEFORE, OUTCOME_START
 from workbench.parse.record import ActiveCell, ReportRecord, RequestCell, ReviewCell
@@ -19,6 +20,10 @@ from workbench.sources.document import Document
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")  # a label cell, not a number beside the cell
 DOUBT = 0.97  # an OCR reading below this is not trusted against a failing identity
+# Tables 三 and 四 count cases: a whole number, thousands grouped right or not at all. OCR text
+# of another shape there (a speck read as a point: 496 → 4.96) is a misreading, never a value.
+_COUNT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
+_COUNT_SECTIONS = ("requests", "review")
 
 # The workbench's own finding for a cell OCR could not read with certainty (page and cell named).
 _OCR_UNCERTAIN = ("本工具未能识别第{page}页表格第{row}行第{col}列单元格（{label}，识别置信度{confidence:.2f}），"
@@ -39,7 +44,9 @@ def mark_uncertain(record: ReportRecord, values: TableValues, measure_keys: dict
         source = values.source(section, key, index)
         if source is not None:
             record.cell_sources[(table, *_cell_key(cell))] = source
-        if (section, key, index) not in values.uncertain:
+        misshapen = (section in _COUNT_SECTIONS and source is not None and cell.value is not None
+                     and not _COUNT.fullmatch(unicodedata.normalize("NFKC", source.text).strip()))
+        if (section, key, index) not in values.uncertain and not misshapen:
             continue
         cell.value, cell.unread = None, True
         grid, r, c = values.where[(section, key, index)]
