@@ -47,10 +47,10 @@ DPI = 200  # render dpi: see HANDOFF / benchmarks/ocr_engines.py for accuracy ag
 # threshold; correct readings lost 1 at 0.7, 3 at 0.8, 12 at 0.85, 38 at 0.9; real scans read
 # "26" right at 0.76 twice. The one misread seen (96 px recognition inputs, not used) had
 # 0.6-0.7; the scanned synth variants (seal across table 三, JPEG, rotation) then showed a 0
-# read as "10" at 0.707, so the threshold is 0.85 (unread is safe, wrong is not).
+# read as "10" at 0.707, so the threshold is 0.75 (0.80 lost a right "26" read at 0.758; the margin is thin).
 # In tables 三 and 四 a reading below DOUBT (parse/ocr_cells.py) that breaks an
 # identity is unread as well, so a misread just above this threshold is still caught there.
-UNCERTAIN = 0.85  # below: unread. 0.70 let a 0 read as "10" (0.707) through on a stamped 200 dpi scan
+UNCERTAIN = 0.75  # below: unread. 0.70 let a 0 read as "10" (0.707) through; a right "26" read at 0.758
 MAX_SKEW = 1.5  # degrees
 # px: the narrowest a recognition input is padded to (rapidocr's 320). 96 cuts CPU time by a
 # fifth but lowers the confidence of lone digits (54 of 794 correct cells fell below 0.9, one
