@@ -166,22 +166,21 @@ def test_dominant_report_is_named():
 # --- legends and labels ---------------------------------------------------------------------
 
 
+def _nodes(node):
+    """Every dict of a Vega-Lite spec, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
 def _colour_domains(spec: dict) -> list[list[str]]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            colour = node.get("color")
-            if isinstance(colour, dict) and isinstance(colour.get("scale"), dict) and "domain" in colour["scale"]:
-                found.append(colour["scale"]["domain"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(spec)
-    return found
+    return [colour["scale"]["domain"] for node in _nodes(spec)
+            if isinstance(colour := node.get("color"), dict) and isinstance(colour.get("scale"), dict)
+            and "domain" in colour["scale"]]
 
 
 def test_legend_lists_only_categories_with_data():
@@ -209,20 +208,8 @@ def test_labels_stand_outside_bars_or_contrast_with_them():
     """Value labels are written beyond the bar's end (dy/dx offset, dark on white); the heatmap's
     numbers on dark cells are white; the rate labels over bars carry a white halo."""
     def text_marks(spec):
-        found = []
-
-        def walk(node):
-            if isinstance(node, dict):
-                mark = node.get("mark")
-                if isinstance(mark, dict) and mark.get("type") == "text":
-                    found.append(node)
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-        walk(spec)
-        return found
+        return [node for node in _nodes(spec)
+                if isinstance(mark := node.get("mark"), dict) and mark.get("type") == "text"]
 
     for chart in (builders.penalties_trend(items_frame({"penalties": "行政处罚", "enforcement": "行政强制"})),
                   builders.request_outcomes_trend(outcomes_frame()), builders.top_agencies(agencies_frame()),

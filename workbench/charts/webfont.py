@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from workbench.charts import font
@@ -66,7 +67,8 @@ def page_text(html: str) -> str:
     return "".join(parser.parts)
 
 
-def _subset(weight: str, points: set[int]) -> bytes:
+@lru_cache(maxsize=64)  # explore.ipynb redraws the same charts' text on every pick
+def _subset(weight: str, points: frozenset[int]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -112,17 +114,17 @@ def embed_fonts(text: str) -> EmbeddedFonts:
     missing = sorted(chr(cp) for cp in wanted - regular)
     drawn = wanted & regular
     faces = []
-    regular_data = _subset("regular", drawn)
+    regular_data = _subset("regular", frozenset(drawn))
     faces.append(_face(regular_data, 400))
     size = len(regular_data)
     in_bold = drawn & bold
     if in_bold:
-        bold_data = _subset("bold", in_bold)
+        bold_data = _subset("bold", frozenset(in_bold))
         faces.append(_face(bold_data, 700, _unicode_range(in_bold)))
         size += len(bold_data)
     rest = drawn - bold
     if rest:  # bold text beyond the bold font: the regular glyphs, emboldened by the browser
-        rest_data = _subset("regular", rest)
+        rest_data = _subset("regular", frozenset(rest))
         faces.append(_face(rest_data, 700, _unicode_range(rest)))
         size += len(rest_data)
     return EmbeddedFonts("\n".join(faces), missing, size)
