@@ -92,9 +92,16 @@ def score_scanned(row: list[int], want: dict, document: Path) -> None:
             row[2] += 1
         elif read is not None:
             row[3] += 1
+            if SHOW_WRONG:
+                print(f"wrong: {document.name} {'/'.join(key)} read {read}, truth {value}", file=sys.stderr)
         else:
             row[5] += 1
+            if SHOW_WRONG:
+                print(f"read blank: {document.name} {'/'.join(key)}, truth {value}", file=sys.stderr)
     row[6] += refused
+
+
+SHOW_WRONG = False  # --show-wrong: every wrong or read-blank scanned cell on stderr
 
 
 REAL_SCAN_DPIS = (150, 200, 300)
@@ -154,10 +161,13 @@ def main() -> None:
     parser.add_argument("--generated", type=int, default=0, help="generated agencies to add (× 2019–2024)")
     parser.add_argument("--scanned", type=int, default=0,
                         help="generated agencies (× 2019–2024) whose scanned variants to score")
+    parser.add_argument("--show-wrong", action="store_true", help="list wrong and read-blank scanned cells on stderr")
     parser.add_argument("--scanned-kinds", default=",".join(scanned_kinds()),
                         help="which scanned rows to make (comma-separated; default all)")
     args = parser.parse_args()
     kinds = [k.strip() for k in args.scanned_kinds.split(",") if k.strip()]
+    global SHOW_WRONG
+    SHOW_WRONG = args.show_wrong
     if unknown := [k for k in kinds if k not in scanned_kinds()]:
         parser.error(f"unknown scanned kind(s) {unknown}; choose from {', '.join(scanned_kinds())}")
     scanned: dict[tuple[str, str], list[int]] = {}

@@ -20,18 +20,20 @@ from workbench.sources.document import Document
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")  # a label cell, not a number beside the cell
 DOUBT = 0.97  # an OCR reading below this is not trusted against a failing identity
-# Tables 三 and 四 count cases: a whole number, thousands grouped right or not at all. OCR text
-# of another shape there (a speck read as a point: 496 → 4.96) is a misreading, never a value.
-_COUNT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
-_COUNT_SECTIONS = ("requests", "review")
+# Counts (tables 三 and 四, and every measure of table 二 but its amounts of money): a whole
+# number, thousands grouped right or not at all, signed only for 本年增/减. OCR text of another
+# shape there (a speck read as a point: 496 → 4.96, 95 → 9.5) is a misreading, never a value.
+_COUNT = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)")
 
 # The workbench's own finding for a cell OCR could not read with certainty (page and cell named).
 _OCR_UNCERTAIN = ("本工具未能识别第{page}页表格第{row}行第{col}列单元格（{label}，识别置信度{confidence:.2f}），"
                   "该格按未读处理，不作为空白或数字，请人工核对原件（{file}）")
 
 
-def mark_uncertain(record: ReportRecord, values: TableValues, measure_keys: dict[str, tuple[str, ...]]) -> None:
-    """OCR'd cells: provenance on the record (not in the spec's JSON); uncertain ones are unread."""
+def mark_uncertain(record: ReportRecord, values: TableValues, measure_keys: dict[str, tuple[str, ...]],
+                   amounts: frozenset[str] = frozenset()) -> None:
+    """OCR'd cells: provenance on the record (not in the spec's JSON); uncertain ones, and counts
+    read in another shape than a whole number, are unread. ``amounts``: table 二's measures of money."""
     cells: list[tuple[str, str, str, int, ActiveCell | RequestCell | ReviewCell]] = []
     for cell in record.active_disclosure:
         index = measure_keys[cell.item].index(cell.measure)
@@ -44,8 +46,9 @@ def mark_uncertain(record: ReportRecord, values: TableValues, measure_keys: dict
         source = values.source(section, key, index)
         if source is not None:
             record.cell_sources[(table, *_cell_key(cell))] = source
-        misshapen = (section in _COUNT_SECTIONS and source is not None and cell.value is not None
-                     and not _COUNT.fullmatch(unicodedata.normalize("NFKC", source.text).strip()))
+        counts = not (isinstance(cell, ActiveCell) and cell.measure in amounts)
+        misshapen = (counts and source is not None and cell.value is not None
+                     and not _COUNT.fullmatch("".join(unicodedata.normalize("NFKC", source.text).split())))
         if (section, key, index) not in values.uncertain and not misshapen:
             continue
         cell.value, cell.unread = None, True

@@ -40,7 +40,7 @@ from workbench.parse.tables import (
     TableValues,
     unread_keys,
 )
-from workbench.templates import Item, Label, RequestRow
+from workbench.templates import Item, Label, RequestRow, layouts
 from workbench.textnorm import nfkc
 
 _PAGE = re.compile(r"(?m)^[ \t]*[-—–][ \t]*\d{1,3}[ \t]*[-—–][ \t]*$")  # page footer "-2-"
@@ -227,7 +227,7 @@ def _placements(spans: list[_Span], keys: list[str],
 # --- 表二 -------------------------------------------------------------------------
 
 _SIGNED = {"change"}  # 本年增/减 may be negative
-_AMOUNTS = {"amount_10k_yuan", "amount_yuan"}
+_AMOUNTS = layouts().amount_measures  # money; every other measure counts
 
 
 def fill_active(found: TableValues, text: str, items: Sequence[tuple[Item, tuple[str, ...]]],

@@ -152,7 +152,8 @@ def _to_cells(record: ReportRecord, values: TableValues, official: Layouts, temp
         ReviewCell(p, r, v, unread=values.review is None)
         for (p, r), v in zip(official.review_cells(), review, strict=True)
     ]
-    ocr_cells.mark_uncertain(record, values, {item.key: ms for item, ms in official.item_measures(template)})
+    ocr_cells.mark_uncertain(record, values, {item.key: ms for item, ms in official.item_measures(template)},
+                             official.amount_measures)
     ocr_cells.doubt_broken_identities(record)
     _mark_unreadable_runs(record, values)
     _note_unread_tables(record)

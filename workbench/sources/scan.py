@@ -33,7 +33,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.sources import lattice
+from workbench.sources import lattice, ocr_digits
 from workbench.sources import pdf as pdfmod
 from workbench.sources.document import UNREAD_MARK, Block, CellSource, Document, SourceError, Table
 
@@ -52,6 +52,8 @@ DPI = 200  # render dpi: see HANDOFF / benchmarks/ocr_engines.py for accuracy ag
 # identity is unread as well, so a misread just above this threshold is still caught there.
 UNCERTAIN = 0.75  # below: unread. 0.70 let a 0 read as "10" (0.707) through; a right "26" read at 0.758
 MAX_SKEW = 1.5  # degrees
+SPECK_PT = 0.65  # an ink blot narrower than this (points) is dust: a 9-pt full stop is ~0.9 pt
+FAINT_SPECK_PT = 1.6  # up to this size a blot far paler than the print is dust as well
 # px: the narrowest a recognition input is padded to (rapidocr's 320). 96 cuts CPU time by a
 # fifth but lowers the confidence of lone digits (54 of 794 correct cells fell below 0.9, one
 # misread at 0.6–0.7); at 320 no misread in 794 (benchmarks/ocr_engines.py, HANDOFF.md).
@@ -59,6 +61,8 @@ REC_WIDTH = 320
 MAX_PIXELS = 60_000_000  # an image larger than this (e.g. 7700 x 7700) is refused, not OCR'd
 RULE_PT = 20.0  # a stroke this long (points) is a ruling line, longer than any glyph stroke
 SHORT_RULE_PT = 8.0  # a shorter vertical one is a rule only between two horizontal rules
+MIN_TABLE_PT = 100.0  # a grid narrower than this is the strokes of a large character, not a table
+LONE_RULE_PT = 60.0  # a rule framing no table is kept (cut out of the text) only this long
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
@@ -172,14 +176,14 @@ def image_dpi(image: Image.Image) -> float | None:
 def page_blocks(rgb: np.ndarray, dpi: float, page: int) -> list[Block]:
     """OCR a page image (RGB array) at ``dpi`` into blocks, through the PDF lattice builder."""
     gray = _deskew(_without_red(rgb))
-    ink = _ink(gray)
+    ink = _despeckle(_ink(gray), gray, dpi)
     scale = 72.0 / dpi
     horizontal, vertical, lines = _rules(ink, dpi)
     horizontal = lattice.join([lattice.Rule(r.pos * scale, r.start * scale, r.end * scale) for r in horizontal])
     vertical = lattice.join([lattice.Rule(r.pos * scale, r.start * scale, r.end * scale) for r in vertical])
     text_ink = ink & ~lines
     pieces, in_cells = _pieces(text_ink, _cell_boxes(horizontal, vertical, dpi, gray.shape), dpi / 72)
-    chars = _recognise(gray, pieces, in_cells, scale)
+    chars = _recognise(_only_text(gray, text_ink), pieces, in_cells, scale)
     height_pt, width_pt = gray.shape[0] * scale, gray.shape[1] * scale
     content = lattice.PageContent(chars, horizontal, vertical, 1, height_pt)
 
@@ -203,20 +207,39 @@ def _mark_cells(table: Table, cells: dict[tuple[int, int], list[lattice.Char]], 
         table.sources[(r, c)] = CellSource(page, tuple(round(v, 4) for v in box), round(confidence, 3), text)
         # A label read a little unsure still matches its template row by meaning; a number
         # read unsure is never taken.
-        if UNREAD_MARK in text or (confidence < UNCERTAIN and not _CJK.search(text)):
+        if UNREAD_MARK in text or (not _CJK.search(text) and (confidence < UNCERTAIN or _misshapen(text))):
             table.rows[r][c] = UNREAD_MARK
+
+
+# What a number cell may print once read: digits, grouped or not, a decimal part, a sign.
+_NUMBER_SHAPE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
+
+
+def _misshapen(text: str) -> bool:
+    """Digits mixed with marks no number prints (7.0., 0:, .5): a misreading, not a value the
+    row can be split at (the parse stage would take the row's label to end there)."""
+    return any(ch.isdigit() for ch in text) and not _NUMBER_SHAPE.fullmatch("".join(text.split()))
 
 
 # --------------------------------------------------------------------------- pixels
 
 
 def _without_red(rgb: np.ndarray) -> np.ndarray:
-    """Gray page with red and pink (seals, red-ink signatures) turned white."""
+    """Gray page with red and pink (seals, red-ink signatures) turned white.
+
+    Clearly red pixels go, and around them (JPEG smears a seal's colour into its rim) the
+    faintly red ones and the pale ones too; a dark pixel under the seal is print (black ink
+    stays black under a red stamp) and is kept."""
+    import cv2
     import numpy as np
 
     r, g, b = (rgb[:, :, i].astype(np.int16) for i in range(3))
-    red = (r - np.maximum(g, b) > 40) & (r > 110)
+    redness = r - np.maximum(g, b)
     gray = (0.299 * r + 0.587 * g + 0.114 * b).astype(np.uint8)
+    red = (redness > 40) & (r > 110)
+    if red.any():
+        near = cv2.dilate(red.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        red |= near & (((redness > 12) & (r > 90)) | (gray > 150))
     gray[red] = 255
     return gray
 
@@ -227,6 +250,45 @@ def _ink(gray: np.ndarray) -> np.ndarray:
 
     threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return gray < min(max(threshold, 100), 200)
+
+
+def _despeckle(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Ink without specks of dust (and JPEG motes) smaller than a printed full stop; they are
+    whitened in ``gray`` too. A speck inside a number's piece reads as a point (496 → 4.96) or
+    widens the piece over empty paper; a full stop of a 9-pt font is still larger than SPECK_PT."""
+    import cv2
+    import numpy as np
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    area = stats[:, cv2.CC_STAT_AREA]
+    small = area < (SPECK_PT * dpi / 72) ** 2
+    # A blot up to a larger size is dust too when even its darkest pixel is far paler than
+    # print: a full stop is as dark as the digits beside it.
+    medium = ~small & (area < (FAINT_SPECK_PT * dpi / 72) ** 2)
+    if medium[1:].any():
+        on = labels[ink]
+        darkest = np.full(count, 255, dtype=np.uint8)
+        np.minimum.at(darkest, on, gray[ink])
+        print_dark = float(np.percentile(gray[ink], 10))
+        ceiling = float(gray[ink].max())
+        small |= medium & (darkest > (print_dark + ceiling) / 2)
+    small[0] = False  # the background
+    if not small.any():
+        return ink
+    specks = small[labels]
+    gray[specks] = 255
+    return ink & ~specks
+
+
+def _only_text(gray: np.ndarray, text_ink: np.ndarray) -> np.ndarray:
+    """What recognition sees: the text's own pixels (and their anti-aliased rim), white paper
+    elsewhere. Grey paper, pale dust, what is left of a seal and the ruling lines beside a
+    cell's number are not text; the recogniser reads a pale blot between two digits as a point."""
+    import cv2
+    import numpy as np
+
+    rim = cv2.dilate(text_ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    return np.where(rim, gray, np.uint8(255))
 
 
 def _deskew(gray: np.ndarray) -> np.ndarray:
@@ -264,9 +326,12 @@ class _PxRule:
 def _rules(ink: np.ndarray, dpi: float) -> tuple[list[_PxRule], list[_PxRule], np.ndarray]:
     """Horizontal and vertical ruling lines (pixels) and the mask of their pixels.
 
-    A stroke RULE_PT long is a rule anywhere; a vertical stroke down to SHORT_RULE_PT (the
-    edge of a single low row, e.g. the first row of a table continued from the last page)
-    only when both its ends meet horizontal rules, which no glyph stroke does.
+    A stroke RULE_PT long is a rule candidate anywhere; a vertical stroke down to
+    SHORT_RULE_PT (the edge of a single low row, e.g. the first row of a table continued from
+    the last page) only when both its ends meet horizontal rules, which no glyph stroke does.
+    A candidate is kept when it frames a grid at least MIN_TABLE_PT wide, or is a lone line
+    longer than LONE_RULE_PT (an underline): the strokes of a large title's characters (泰, 二)
+    are as long as RULE_PT and would otherwise frame a "table" and be cut out of the title.
     """
     import cv2
     import numpy as np
@@ -274,32 +339,53 @@ def _rules(ink: np.ndarray, dpi: float) -> tuple[list[_PxRule], list[_PxRule], n
     k = dpi / 72
     thick = max(int(4 * k), 3)  # a rule is at most this thick (4 pt)
     binary = ink.astype(np.uint8) * 255
-    mask = np.zeros(binary.shape, dtype=bool)
-    horizontal, hmask = _strokes(binary, max(int(RULE_PT * k), 15), thick, True, k)
-    mask |= hmask
-    candidates, labels = _strokes(binary, max(int(SHORT_RULE_PT * k), 10), thick, False, k, labelled=True)
+    horizontal, hlabels = _strokes(binary, max(int(RULE_PT * k), 15), thick, True, k)
+    candidates, vlabels = _strokes(binary, max(int(SHORT_RULE_PT * k), 10), thick, False, k)
     near = max(1.5 * k, 3)  # an edge meets the rule; a glyph stroke stops short of it
-    long_enough = RULE_PT * k
 
     def meets(y: float, x: float) -> bool:
-        return any(abs(h.pos - y) <= near and h.start - near <= x <= h.end + near for h in horizontal)
+        return any(abs(h.pos - y) <= near and h.start - near <= x <= h.end + near for _, h in horizontal)
 
-    vertical: list[_PxRule] = []
-    keep = [0]
-    for label, rule in candidates:
-        if rule.end - rule.start >= long_enough or (meets(rule.start, rule.pos) and meets(rule.end, rule.pos)):
-            vertical.append(rule)
-            keep.append(label)
-    vmask = np.isin(labels, keep[1:]) if len(keep) > 1 else np.zeros_like(mask)
-    mask |= cv2.dilate(vmask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    return horizontal, vertical, mask
+    vertical = [(label, rule) for label, rule in candidates
+                if rule.end - rule.start >= RULE_PT * k or (meets(rule.start, rule.pos) and meets(rule.end, rule.pos))]
+    horizontal, vertical = _framing(horizontal, vertical, k)
+    mask = np.zeros(binary.shape, dtype=bool)
+    for labels, kept in ((hlabels, horizontal), (vlabels, vertical)):
+        if kept:
+            mask |= np.isin(labels, [label for label, _ in kept])
+    mask = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    return [r for _, r in horizontal], [r for _, r in vertical], mask
 
 
-def _strokes(binary: np.ndarray, length: int, thick: int, horizontal: bool, k: float,
-             labelled: bool = False) -> Any:
-    """Straight strokes at least ``length`` px long (morphological opening), as rules."""
+def _framing(horizontal: list[tuple[int, _PxRule]], vertical: list[tuple[int, _PxRule]],
+             k: float) -> tuple[list[tuple[int, _PxRule]], list[tuple[int, _PxRule]]]:
+    """The rules that frame a table-sized grid, and lone long lines."""
+    def pt(rule: _PxRule) -> lattice.Rule:
+        return lattice.Rule(rule.pos / k, rule.start / k, rule.end / k)
+
+    boxes = [(g.xs[0], g.ys[0], g.xs[-1], g.ys[-1])
+             for g in lattice.grids([pt(r) for _, r in horizontal], [pt(r) for _, r in vertical])
+             if g.xs[-1] - g.xs[0] >= MIN_TABLE_PT]
+    slack = lattice.SNAP + 1
+
+    def framing(rule: lattice.Rule, is_horizontal: bool) -> bool:
+        if rule.end - rule.start >= LONE_RULE_PT:
+            return True
+        for x0, y0, x1, y1 in boxes:
+            (lo, hi), (a, b) = ((x0, x1), (y0, y1)) if is_horizontal else ((y0, y1), (x0, x1))
+            if a - slack <= rule.pos <= b + slack and lo - slack <= rule.start and rule.end <= hi + slack:
+                return True
+        return False
+
+    return ([(label, r) for label, r in horizontal if framing(pt(r), True)],
+            [(label, r) for label, r in vertical if framing(pt(r), False)])
+
+
+def _strokes(binary: np.ndarray, length: int, thick: int, horizontal: bool,
+             k: float) -> tuple[list[tuple[int, _PxRule]], np.ndarray]:
+    """Straight strokes at least ``length`` px long (morphological opening), as rules with
+    their component labels, and the label image."""
     import cv2
-    import numpy as np
 
     kernel = (length, 1) if horizontal else (1, length)
     opened = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
@@ -314,10 +400,7 @@ def _strokes(binary: np.ndarray, length: int, thick: int, horizontal: bool, k: f
             rules.append((label, _PxRule(y + h / 2, x, x + w)))
         elif not horizontal and w <= thick:
             rules.append((label, _PxRule(x + w / 2, y, y + h)))
-    if labelled:
-        return rules, labels
-    mask = cv2.dilate(opened, np.ones((3, 3), np.uint8)).astype(bool)
-    return [r for _, r in rules], mask
+    return rules, labels
 
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
@@ -417,7 +500,7 @@ def _recognise(gray: np.ndarray, pieces: list[Box], in_cells: list[bool], scale:
         pad = max(2, (y1 - y0) // 4)
         crop = gray[max(y0 - pad, 0):y1 + pad, max(x0 - pad, 0):x1 + pad]
         crops.append(np.repeat(crop[:, :, None], 3, axis=2))
-    results, _ = engine().text_rec(crops)
+    results = ocr_digits.recognise(engine().text_rec, crops, in_cells)
     chars: list[lattice.Char] = []
     for (x0, y0, x1, y1), (text, confidence), in_cell in zip(pieces, results, in_cells, strict=True):
         text = "".join(text.split()) if _numeric(text) else text.strip()

@@ -55,6 +55,7 @@ class Layouts:
     names: dict[str, str]
     markers: dict[str, tuple[str, ...]]
     measure_labels: dict[str, str]
+    amount_measures: frozenset[str]  # measures of money; every other measure is a count
     items: tuple[Item, ...]
     request_columns: tuple[Label, ...]
     request_rows: tuple[RequestRow, ...]
@@ -104,6 +105,7 @@ def layouts() -> Layouts:
         names={t: v["name"] for t, v in raw["templates"].items()},
         markers={t: tuple(v["markers"]) for t, v in raw["templates"].items()},
         measure_labels=dict(ad["measures"]),
+        amount_measures=frozenset(ad["amount_measures"]),
         items=tuple(
             Item(i["key"], i["label"], _patterns(i), {t: tuple(m) for t, m in i["measures"].items()})
             for i in ad["items"]
