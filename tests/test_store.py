@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "data" / "real"
 REGISTRY = ROOT / "data" / "agencies.csv"
 CONTENT_TABLES = ("documents", "reports", "active_disclosure", "requests", "review_litigation", "submitted_info",
-                  "narrative_items", "report_sections", "findings", "agencies", "agency_names", "revision_log")
+                  "narrative_items", "report_sections", "findings", "cell_sources", "agencies", "agency_names",
+                  "revision_log")
 STORE_QUERIES = ("reports_by_year", "request_outcomes_by_year", "request_outcomes_by_agency", "penalties_trend",
                  "service_items_trend", "submitted_info_by_category", "review_litigation_by_year",
                  "findings_by_agency", "findings_by_rule", "late_reports", "carry_over_breaks", "revisions")

@@ -2,6 +2,7 @@
 
     p = open_profile("data/workbench.duckdb", "洪泽区")
     p.overview(); p.outcomes_chart(); p.review_chart(); p.findings(); p.narrative()
+    p.ocr_sources()   # the cells read by OCR, with pictures cut from the scanned pages
 """
 
 from __future__ import annotations
@@ -139,6 +140,13 @@ class Profile:
         return Fragment(H.table(frame, {"year": "年度", "rule_zh": "检查项", "severity_zh": "严重程度",
                                         "message": "说明", "review_zh": "复核", "finding_id": "编号"},
                                 formats={"year": str}, empty="没有检查发现。"))
+
+    @_needs_agency
+    def ocr_sources(self, sql: str | None = None) -> Fragment:
+        """The cells OCR read from the agency's scans, and pictures of the least certain ones."""
+        from workbench.digest.ocr_sources import ocr_section
+
+        return ocr_section(self.con, self.agency_id, sql)
 
     @_needs_agency
     def narrative(self) -> Fragment:

@@ -330,7 +330,7 @@ def upgrade_if_older(db: str | Path, wait: float = 0.0) -> bool:
         tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         macros = {name for (name,) in con.execute(
             "SELECT function_name FROM duckdb_functions() WHERE function_type = 'macro'").fetchall()}
-    if {"finding_reviews", "corrections"} <= tables and "agency_matches" in macros:
+    if {"finding_reviews", "corrections", "cell_sources"} <= tables and "agency_matches" in macros:
         return False
     with write(path, wait):
         pass

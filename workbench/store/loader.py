@@ -30,6 +30,7 @@ from workbench.store.agencies import Registry, canonical_key, checks_kind, deriv
 from workbench.store.connect import NARRATIVE_STALE
 from workbench.store.corrections import Applied, apply_corrections, latest_corrections
 from workbench.store.records import (
+    cell_source_rows,
     content_hash,
     detail_rows,
     load_record_dicts,
@@ -59,6 +60,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                        "count": pl.Int64, "unit": pl.String},
     "narrative_items": {"report_id": pl.Int32, "section": pl.String, "ordinal": pl.Int32, "text": pl.String},
     "report_sections": {"report_id": pl.Int32, "section": pl.String, "text": pl.String},
+    "cell_sources": {"report_id": pl.Int32, "table_name": pl.String, "row_key": pl.String, "column_key": pl.String,
+                     "page": pl.Int32, "box_x": pl.Float64, "box_y": pl.Float64, "box_w": pl.Float64,
+                     "box_h": pl.Float64, "confidence": pl.Float64, "text": pl.String},
     "findings": {"report_id": pl.Int32, "source": pl.String, "rule": pl.String, "severity": pl.String,
                  "message": pl.String, "expected": pl.String, "actual": pl.String, "section": pl.String,
                  "cells": pl.String},
@@ -195,6 +199,7 @@ class Loader:
         rows: dict[str, list[tuple]] = defaultdict(list)
         new: dict[int, dict[str, Any]] = {}
         replaced: list[int] = []
+        reread: list[tuple[int, dict[str, Any]]] = []  # same content as the current revision
         for outcome in batch:
             if "error" in outcome:
                 rows["documents"].append(self._doc(outcome, "failed", None, outcome["error"]))
@@ -210,6 +215,8 @@ class Loader:
                 if revisions.adds_nothing(changes):
                     rows["documents"].append(self._doc(outcome, "same_record", current.report_id))
                     self.result.unchanged += 1
+                    if not changes:
+                        reread.append((current.report_id, outcome))
                     continue
                 if not outcome.get("correction") and twins.same_report(
                         current, outcome["path"], record.get("published_on"), old, record):
@@ -230,6 +237,7 @@ class Loader:
             self._add_report(report_id, revision, outcome, rows, new)
             self.result.loaded += 1
         rows["findings"].extend(self._check(new))
+        self._refresh_sources(reread, rows)
         for table, table_rows in rows.items():
             insert_rows(self.con, table, table_rows)
         if replaced:
@@ -255,6 +263,24 @@ class Loader:
         rows["findings"].extend(_parse_finding(report_id, f) for f in record["findings"])
         if not outcome.get("correction"):  # a correction adds no file: its document is the current one's
             rows["documents"].append(self._doc(outcome, "alternate" if alternate else "loaded", report_id))
+
+    def _refresh_sources(self, reread: list[tuple[int, dict[str, Any]]], rows: dict[str, list[tuple]]) -> None:
+        """A report's own file (same path, same bytes) read again to the same content, as
+        ``--reparse`` does after an upgrade: its OCR provenance replaces the stored one (a store
+        loaded before cell_sources existed had none). Another file's boxes never do: they are
+        boxes on that file's pages."""
+        if not reread:
+            return
+        _id_filter(self.con, [report_id for report_id, _ in reread])
+        stored = {rid: (path, sha) for rid, path, sha in self.con.execute(
+            "SELECT report_id, source_path, source_sha256 FROM reports JOIN _wb_ids USING (report_id)").fetchall()}
+        same = [(rid, o) for rid, o in reread if stored.get(rid) == (o["path"], o["sha256"])]
+        if not same:
+            return
+        _id_filter(self.con, [report_id for report_id, _ in same])
+        self.con.execute("DELETE FROM cell_sources WHERE report_id IN (SELECT report_id FROM _wb_ids)")
+        for report_id, outcome in same:
+            rows["cell_sources"].extend(cell_source_rows(report_id, outcome["record"]))
 
     def _twin(self, outcome: dict[str, Any], current: twins.Reading, old: dict[str, Any],
               rows: dict[str, list[tuple]], new: dict[int, dict[str, Any]], replaced: list[int]) -> None:

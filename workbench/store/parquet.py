@@ -37,7 +37,7 @@ import polars as pl
 
 from workbench.sources import SourceError, sniff_format
 from workbench.store.agencies import canonical_key, split_place
-from workbench.store.records import content_hash
+from workbench.store.records import cell_source, content_hash
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 UNKNOWN_REGION = "unknown"
@@ -58,6 +58,9 @@ PARSE_SCHEMAS: dict[str, dict[str, Any]] = {
                        "unit": pl.String},
     "narrative_items": {"path": pl.String, "section": pl.String, "text": pl.String},
     "report_sections": {"path": pl.String, "section": pl.String, "text": pl.String},
+    "cell_sources": {"path": pl.String, "table_name": pl.String, "row_key": pl.String, "column_key": pl.String,
+                     "page": pl.Int32, "box_x": pl.Float64, "box_y": pl.Float64, "box_w": pl.Float64,
+                     "box_h": pl.Float64, "confidence": pl.Float64, "text": pl.String},
     "findings": {"path": pl.String, "rule": pl.String, "severity": pl.String, "message": pl.String,
                  "section": pl.String},
 }
@@ -132,6 +135,9 @@ def record_rows(record: Any, path: str, ordinal: int, sha256: str | None, size: 
                             for text in getattr(record, section)],
         "report_sections": [(path, key, text) for key, text in (record.sections or {}).items()],
         "findings": [(path, f.rule, f.severity, f.message, f.section) for f in record.findings],
+        # Where each OCR'd cell was read (not in the spec's JSON, not part of the content hash).
+        "cell_sources": [(path, table, row_key, column_key, s.page, *_box(s.box), float(s.confidence), s.text)
+                         for (table, row_key, column_key), s in getattr(record, "cell_sources", {}).items()],
     }
     # The file may have changed since it was hashed: key it on the bytes actually parsed.
     file_row = {"path": path, "ordinal": ordinal, "sha256": record.source.sha256 or sha256, "size": size,
@@ -144,6 +150,11 @@ def record_rows(record: Any, path: str, ordinal: int, sha256: str | None, size: 
     file_row["content_hash"] = content_hash(_record(file_row, rows))
     rows["files"] = [tuple(file_row.values())]
     return rows
+
+
+def _box(box: Any) -> tuple[float, float, float, float]:
+    x, y, w, h = (float(v) for v in box)
+    return x, y, w, h
 
 
 def _float(value: Any) -> float | None:
@@ -221,6 +232,7 @@ def _record(file_row: dict[str, Any], rows: Rows) -> dict[str, Any]:
         "sections": sections,
         "findings": [{"rule": rule, "severity": severity, "message": message, "section": section}
                      for _, rule, severity, message, section in rows.get("findings", ())],
+        "cell_sources": [cell_source(row[1:]) for row in rows.get("cell_sources", ())],
     }
 
 

@@ -10,6 +10,7 @@ revision log lists exactly the cells that made two hashes differ.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections import defaultdict
@@ -29,6 +30,7 @@ from workbench.parse.record import (
     Source,
     SubmittedInfo,
 )
+from workbench.sources.document import CellSource
 
 META_FIELDS = ("agency", "template", "published_on", "fees_collected_yuan")
 TABLE_KEYS = {
@@ -100,13 +102,30 @@ def detail_rows(report_id: int, record: dict[str, Any]) -> dict[str, list[tuple]
         "narrative_items": [(report_id, section, i, text) for section in ("problems", "improvements")
                             for i, text in enumerate(record[section], start=1)],
         "report_sections": [(report_id, key, text) for key, text in (record.get("sections") or {}).items()],
+        "cell_sources": cell_source_rows(report_id, record),
     }
+
+
+CELL_SOURCE_COLUMNS = ("table_name", "row_key", "column_key", "page", "box_x", "box_y", "box_w", "box_h",
+                       "confidence", "text")
+
+
+def cell_source(row: tuple) -> dict[str, Any]:
+    """One OCR'd cell's provenance in the record dict, from its row (CELL_SOURCE_COLUMNS)."""
+    table, row_key, column_key, page, x, y, w, h, confidence, text = row
+    return {"table_name": table, "row_key": row_key, "column_key": column_key, "page": page,
+            "box": (x, y, w, h), "confidence": confidence, "text": text}
+
+
+def cell_source_rows(report_id: int, record: dict[str, Any]) -> list[tuple]:
+    return [(report_id, s["table_name"], s["row_key"], s["column_key"], s["page"], *s["box"], s["confidence"],
+             s["text"]) for s in record.get("cell_sources") or []]
 
 
 def record_from_dict(data: dict[str, Any]) -> ReportRecord:
     """Rebuild the dataclasses from ``to_dict()`` output."""
     source = data.get("source") or {}
-    return ReportRecord(
+    record = ReportRecord(
         agency=data.get("agency"), year=data.get("year"), template=data.get("template"),
         published_on=data.get("published_on"),
         source=Source(source.get("path", ""), source.get("sha256", ""), source.get("format", "")),
@@ -119,6 +138,9 @@ def record_from_dict(data: dict[str, Any]) -> ReportRecord:
         sections={**dict.fromkeys(SECTION_KEYS, ""), **(data.get("sections") or {})},
         findings=[Finding(**f) for f in data.get("findings") or []],
     )
+    record.cell_sources = {(s["table_name"], s["row_key"], s["column_key"]): CellSource(
+        s["page"], tuple(s["box"]), s["confidence"], s["text"]) for s in data.get("cell_sources") or []}
+    return record
 
 
 def number(value: float | int | None) -> int | float | None:
@@ -143,7 +165,7 @@ def load_record_dicts(con: duckdb.DuckDBPyConnection, report_ids: list[int]) -> 
             "source": {"path": path, "sha256": sha, "format": fmt},
             "active_disclosure": [], "requests": [], "review_litigation": [], "submitted_info": [],
             "problems": [], "improvements": [], "fees_collected_yuan": number(fees),
-            "sections": dict.fromkeys(SECTION_KEYS, ""), "findings": [],
+            "sections": dict.fromkeys(SECTION_KEYS, ""), "findings": [], "cell_sources": [],
         }
     for table, (first, second) in TABLE_KEYS.items():
         rows = con.execute(f"SELECT report_id, {first}, {second}, value, unread FROM {table} {where} ORDER BY rowid",
@@ -164,6 +186,12 @@ def load_record_dicts(con: duckdb.DuckDBPyConnection, report_ids: list[int]) -> 
     for rid, section, text in con.execute(f"SELECT report_id, section, text FROM report_sections {where}",
                                           {"ids": ids}).fetchall():
         records[rid]["sections"][section] = text or ""
+    # Kept with the record, so a correction's new revision still says where its cells were read
+    # (a reader of a store older than the table has none to keep).
+    with contextlib.suppress(duckdb.CatalogException):
+        for rid, *row in con.execute(f"SELECT report_id, {', '.join(CELL_SOURCE_COLUMNS)} FROM cell_sources"
+                                     f" {where} ORDER BY rowid", {"ids": ids}).fetchall():
+            records[rid]["cell_sources"].append(cell_source(tuple(row)))
     for rid, rule, severity, message, section in con.execute(
             f"SELECT report_id, rule, severity, message, section FROM findings {where} AND source = 'parse'"
             " ORDER BY rowid", {"ids": ids}).fetchall():

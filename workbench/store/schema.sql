@@ -75,6 +75,29 @@ CREATE TABLE IF NOT EXISTS review_litigation (
     unread     BOOLEAN NOT NULL DEFAULT false
 );
 
+-- Where each OCR'd cell of tables 二, 三 and 四 was read (a scan, a photo, a table published as a
+-- picture), so a supervisor can check a number against the page image (queries/ocr_cell_sources.sql,
+-- the agency notebook's 扫描件识别来源). Only OCR'd cells have a row: a cell of a text layer has none.
+-- (report_id, table_name, row_key, column_key) is unique; a report's rows never change afterwards,
+-- except that re-reading the same file to the same content replaces them (a store loaded before
+-- this table existed gets them with `workbench ingest --reparse`).
+CREATE TABLE IF NOT EXISTS cell_sources (
+    report_id  INTEGER NOT NULL,
+    table_name VARCHAR NOT NULL,   -- active_disclosure | requests | review_litigation
+    row_key    VARCHAR NOT NULL,   -- the table's first key: item | row | proceeding
+    column_key VARCHAR NOT NULL,   -- its second key: measure | applicant | result
+    page       INTEGER NOT NULL,   -- 1-based: PDF page, image frame, or (HTML) the page's n-th picture read
+    box_x      DOUBLE  NOT NULL,   -- the cell's box as fractions of that page, from its top left
+    box_y      DOUBLE  NOT NULL,
+    box_w      DOUBLE  NOT NULL,
+    box_h      DOUBLE  NOT NULL,
+    confidence DOUBLE  NOT NULL,   -- the recogniser's, 0–1 (below workbench.sources.scan.UNCERTAIN: unread)
+    text       VARCHAR             -- what it read there, as read (the cell's value may differ: unread, corrected)
+);
+-- When this store began to keep cell_sources: a report ingested before may be OCR'd without rows.
+INSERT INTO meta SELECT 'cell_sources_since', strftime(date_trunc('second', current_localtimestamp()), '%Y-%m-%d %H:%M:%S')
+WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'cell_sources_since');
+
 -- Stores made before cells carried ``unread``: every writer adds the column on opening.
 ALTER TABLE active_disclosure ADD COLUMN IF NOT EXISTS unread BOOLEAN DEFAULT false;
 ALTER TABLE requests ADD COLUMN IF NOT EXISTS unread BOOLEAN DEFAULT false;
