@@ -274,6 +274,32 @@ def test_failing_identity_leaves_a_doubtful_ocr_cell_unread(tmp_path: Path, synt
         assert not [f for f in record.findings if f.rule == "read.ocr_uncertain"]
 
 
+@pytest.mark.parametrize(("confidence", "kept"), [(0.9, False), (0.99, True)])
+def test_an_unsure_reading_no_identity_can_check_is_unread(tmp_path: Path, synth_html: Path,
+                                                          confidence: float, kept: bool) -> None:
+    """本年新收/自然人 read at 0.9 while its row's 总计 and its column's 结转下年度 are unread: every
+    identity it is part of is untestable, so nothing confirms it and it is not taken."""
+    path, truth = _html_report(tmp_path, synth_html)
+    document = read_document(path)
+    table = next(t for t in document.tables if any("本年新收" in (c or "") for row in t.rows for c in row))
+    new = next(i for i, row in enumerate(table.rows) if "本年新收" in (row[0] or ""))
+    forward = next(i for i, row in enumerate(table.rows) if "结转下年度" in (row[0] or ""))
+    first = next(c for c, cell in enumerate(table.rows[new]) if cell and cell.strip().isdigit())
+    table.rows[new][-1] = UNREAD_MARK
+    table.rows[forward][first] = UNREAD_MARK
+    read = table.rows[new][first]
+    table.sources[(new, first)] = CellSource(2, (0.4, 0.3, 0.05, 0.01), confidence, read)
+    record = parse_document(document)
+    cell = next(x for x in record.requests if x.row == "new_received" and x.applicant == "natural_person")
+    messages = [f.message for f in record.findings if f.rule == "read.ocr_uncertain"]
+    if kept:
+        assert cell.value == int(read) and not cell.unread
+        assert not any("无法核对" in m for m in messages)
+    else:
+        assert cell.value is None and cell.unread
+        assert any("无法核对" in m and f"「{read}」" in m for m in messages)
+
+
 def test_parse_summary_shows_where_ocr_cells_were_read(tmp_path: Path, synth_html: Path) -> None:
     from workbench.cli import summary_line
 

@@ -5,7 +5,8 @@ keeps, for every cell, where it was read (``Table.sources``). Here those become 
 unread cells, each with a finding of the workbench's own naming page and cell, and
 ``record.cell_sources`` (not in the spec's JSON). The tables' identities may confirm an OCR
 reading, never invent one: where an identity fails and one of its cells was read with less
-than DOUBT confidence, that cell is left unread rather than the agency accused.
+than DOUBT confidence, that cell is left unread rather than the agency accused; and a reading
+below DOUBT that no identity can confirm (each of its identities lost another cell) is unread too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import unicodedata
 from workbench.parse.identities import OUTCOME_END_BEFORE, OUTCOME_START
 from workbench.parse.record import ActiveCell, ReportRecord, RequestCell, ReviewCell
 from workbench.parse.tables import REQUEST_COLUMNS, TableValues
-from workbench.sources.document import Document
+from workbench.sources.document import CellSource, Document
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")  # a label cell, not a number beside the cell
 DOUBT = 0.97  # an OCR reading below this is not trusted against a failing identity
@@ -71,6 +72,10 @@ _OCR_DOUBTED = ("本工具对第{page}页{table}的识别把握不足（{key}/{c
                 "且该表勾稽关系按此读数不成立：该格按未读处理，不据此判断填报对错，请人工核对原件（{file}）")
 
 
+_OCR_UNCONFIRMED = ("本工具对第{page}页{table}的识别把握不足（{key}/{column}格读作「{text}」，置信度{confidence:.2f}），"
+                    "且该格所在的勾稽关系因其他格未读而无法核对：该格按未读处理，请人工核对原件（{file}）")
+
+
 def doubt_broken_identities(record: ReportRecord) -> None:
     """For each failing identity of tables 三 and 四 among OCR'd cells: the least certain cell
     below DOUBT is left unread (a misread digit, not the agency's arithmetic, is then the likelier)."""
@@ -101,27 +106,53 @@ def doubt_broken_identities(record: ReportRecord) -> None:
         groups.append((parts, [results["total"]] if "total" in results else []))
     for left, right in groups:
         _doubt(record, left, right)
+    _unconfirmed(record, groups)
+
+
+def _testable(left: list, right: list) -> bool:
+    return bool(left and right) and all(c.value is not None for c in left + right)
+
+
+def _holds(left: list, right: list) -> bool:
+    return _testable(left, right) and abs(sum(c.value for c in left) - sum(c.value for c in right)) < 1e-6
 
 
 def _doubt(record: ReportRecord, left: list, right: list) -> None:
-    cells = left + right
-    if not left or not right or any(c.value is None for c in cells):
-        return  # untestable
-    if abs(sum(c.value for c in left) - sum(c.value for c in right)) < 1e-6:
+    if not _testable(left, right) or _holds(left, right):
         return
-    table = "requests" if isinstance(cells[0], RequestCell) else "review_litigation"
-    doubtful = [(record.cell_sources[(table, *_cell_key(c))], c) for c in cells
-                if (table, *_cell_key(c)) in record.cell_sources]
-    doubtful = [(s, c) for s, c in doubtful if s.confidence < DOUBT]
+    cells = left + right
+    doubtful = [(s, c) for s, c in _sources(record, cells) if s.confidence < DOUBT]
     if not doubtful:
         return  # read with confidence: the identity's failure is the report's, for the checks
     source, cell = min(doubtful, key=lambda sc: sc[0].confidence)
+    _unread(record, source, cell, _OCR_DOUBTED)
+
+
+def _unconfirmed(record: ReportRecord, groups: list[tuple[list, list]]) -> None:
+    """A reading below DOUBT that no identity confirms (each identity it is part of lost
+    another of its cells, e.g. under a seal) is left unread too: a misread such as 33 → 3 at
+    0.96 would otherwise stand unchecked. Zeros read as zeros are far above DOUBT."""
+    confirmed = {id(c) for left, right in groups if _holds(left, right) for c in left + right}
+    for left, right in groups:
+        for source, cell in _sources(record, left + right):
+            if cell.value is not None and id(cell) not in confirmed and source.confidence < DOUBT:
+                _unread(record, source, cell, _OCR_UNCONFIRMED)
+
+
+def _sources(record: ReportRecord, cells: list) -> list[tuple[CellSource, RequestCell | ReviewCell]]:
+    table = "requests" if cells and isinstance(cells[0], RequestCell) else "review_litigation"
+    return [(record.cell_sources[(table, *_cell_key(c))], c) for c in cells
+            if (table, *_cell_key(c)) in record.cell_sources]
+
+
+def _unread(record: ReportRecord, source: CellSource, cell: RequestCell | ReviewCell, message: str) -> None:
+    requests = isinstance(cell, RequestCell)
     cell.value, cell.unread = None, True
     key, column = _cell_key(cell)
-    record.note("read.ocr_uncertain", "warning", _OCR_DOUBTED.format(
-        page=source.page, table="表三" if table == "requests" else "表四", key=key, column=column,
+    record.note("read.ocr_uncertain", "warning", message.format(
+        page=source.page, table="表三" if requests else "表四", key=key, column=column,
         text=source.text, confidence=source.confidence, file=record.source.path),
-        "requests" if table == "requests" else "review")
+        "requests" if requests else "review")
 
 
 def note_remote_images(record: ReportRecord, document: Document) -> None:
