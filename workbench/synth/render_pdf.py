@@ -192,6 +192,20 @@ def _styles(size: float) -> dict[str, ParagraphStyle]:
     }
 
 
+def _fitted(block: TextBlock, style: ParagraphStyle) -> ParagraphStyle:
+    """A title that would wrap one lone character onto its second line in a smaller size: that
+    character (a CJK glyph alone on a line has zero width, see ``_shown``) would be lost from the
+    page, and the report's title would no longer name what the truth says (…年度报 for …年度报告)."""
+    if block.role != "title":
+        return style
+    width = A4[0] - 2 * MARGIN_X - 12  # the frame pads 6 pt each side
+    lines = pdfmetrics.stringWidth(block.text, style.fontName, style.fontSize) / width
+    if lines <= 1 or lines - int(lines) > 2 * style.fontSize / width:
+        return style
+    size = style.fontSize * int(lines) / lines * 0.98
+    return ParagraphStyle(f"{style.name}-fitted", parent=style, fontSize=size)
+
+
 def render(blocks: list[Block], style: Style, title: str, placements: list[dict] | None = None) -> bytes:
     """The PDF's bytes; ``placements``, when given, receives one entry per drawn table part:
     ``{"block" (the TableBlock), "section", "page" (0-based), "box" [x0, y0, x1, y1] in points from the bottom left,
@@ -203,7 +217,7 @@ def render(blocks: list[Block], style: Style, title: str, placements: list[dict]
         if isinstance(block, TableBlock):
             story += [Spacer(1, 4), GridTable(block, sink=placements), Spacer(1, 6)]
         elif isinstance(block, TextBlock):
-            story.append(Paragraph(escape(block.text), styles[block.role]))
+            story.append(Paragraph(escape(block.text), _fitted(block, styles[block.role])))
     buffer = io.BytesIO()
     page_numbers = bool(style.extras.get("page_numbers", True))
 
