@@ -300,6 +300,27 @@ def test_an_unsure_reading_no_identity_can_check_is_unread(tmp_path: Path, synth
         assert any("无法核对" in m and f"「{read}」" in m for m in messages)
 
 
+@pytest.mark.parametrize(("label", "taken"), [("（一）以公开", True), ("（一）合计", False)])
+def test_a_row_label_that_lost_a_character_is_read_by_its_place(tmp_path: Path, synth_html: Path,
+                                                                label: str, taken: bool) -> None:
+    """OCR dropped 予 from （一）予以公开: the row sits between 二、上年结转 and （二）部分公开, where
+    only 予以公开 can stand, and its words are that row's own, so it is read. A label of other
+    words in the same place is not taken for it (the row is missing, with a finding)."""
+    path, truth = _html_report(tmp_path, synth_html)
+    document = read_document(path)
+    table = next(t for t in document.tables if any("本年新收" in (c or "") for row in t.rows for c in row))
+    r, c = next((r, c) for r, row in enumerate(table.rows) for c, cell in enumerate(row) if "予以公开" in (cell or ""))
+    table.rows[r][c] = label
+    record = parse_document(document)
+    granted = {x.applicant: x.value for x in record.requests if x.row == "granted"}
+    want = {x["applicant"]: x["value"] for x in truth["requests"] if x["row"] == "granted"}
+    if taken:
+        assert granted == want
+    else:
+        assert all(v is None for v in granted.values())
+        assert any(f.rule == "parse.missing_row" and "granted" in f.message for f in record.findings)
+
+
 def test_parse_summary_shows_where_ocr_cells_were_read(tmp_path: Path, synth_html: Path) -> None:
     from workbench.cli import summary_line
 

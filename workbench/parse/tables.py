@@ -134,9 +134,11 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
     # Every printing of a row or item, in order: a label printed twice with different
     # numbers leaves its cells blank (and unread) rather than picking one of them.
     printed: dict[tuple[str, str], list[list[Number | None]]] = {}
+    unmatched: tuple[_Row, int] | None = None  # the last row, when it was table 三's shape but matched no label
     for table in tables:
         for r, (cells, columns) in enumerate(zip(table.origin_rows(), _origin_columns(table), strict=True)):
             row = _split_row(cells)
+            before, unmatched = unmatched, None
             if row is None:
                 _note_unreadable_row(found, cells, request_rows, items)
                 continue
@@ -145,6 +147,8 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
                 matched = _match_request_row(row.label, request_rows, next_request)
                 if matched is not None and len(row.values) >= REQUEST_COLUMNS:
                     index, request_row = matched
+                    if before is not None and before[1] == index - 1:
+                        _store_between(found, printed, before[0], request_rows[index - 1])
                     values = row.values[-REQUEST_COLUMNS:]
                     printed.setdefault(("requests", request_row.key), []).append(values)
                     if request_row.key not in found.requests:
@@ -165,10 +169,32 @@ def read_grid_tables(tables: list[Table], layouts: Layouts, template: str, layou
             if len(row.values) >= REVIEW_CELLS and found.review is None:
                 found.review = row.values[-REVIEW_CELLS:]
                 _track(found, "review", "", row, REVIEW_CELLS)
+            elif row.label and REQUEST_COLUMNS <= len(row.values) < REVIEW_CELLS and found.requests:
+                unmatched = (row, next_request)
     _blank_duplicates(found, printed, {i.key: m for i, m in items})
     if found.review is None:
         found.review = _review_by_proceeding(tables, layouts)
     return found
+
+
+def _store_between(found: TableValues, printed: dict, row: _Row, request_row: RequestRow) -> None:
+    """A row whose label matched nothing (an OCR'd 以公开 for 予以公开), printed right between the
+    rows before and after the one template row ``request_row``: by its place it can be no other
+    row. Taken only when most characters of its own label (the last label cell: the ones before
+    are the group's, 三、本年度办理结果) are that row's own."""
+    own = next((c for c in reversed(row.label_cells) if _CJK.search(c or "")), row.label)
+    if request_row.key in found.requests or not _resembles(own, request_row.label):
+        return
+    values = row.values[-REQUEST_COLUMNS:]
+    printed.setdefault(("requests", request_row.key), []).append(values)
+    _track(found, "requests", request_row.key, row, REQUEST_COLUMNS)
+    found.requests[request_row.key] = values
+
+
+def _resembles(label: str, template_label: str) -> bool:
+    words = _CJK.findall(label)
+    own = set(_CJK.findall(template_label))
+    return len(words) >= 2 and sum(w in own for w in words) >= 0.6 * len(words)
 
 
 def _note_unreadable_row(found: TableValues, cells: list[str], request_rows: tuple[RequestRow, ...],
