@@ -310,6 +310,7 @@ class _Flow:
         self.path = path  # the page's file: pictures beside it are read, remote ones listed
         self.images = 0
         self.remote_images: list[str] = []
+        self._pictures: dict[Element, list[Block] | None] = {}  # each <img> is OCR'd once
 
     def read(self, element: Element) -> list[Block]:
         self._walk(element)
@@ -350,19 +351,35 @@ class _Flow:
                 self._buffer.append(child.tail)
 
     def _image(self, img: Element) -> None:
-        src = img.get("src") or ""
-        if self.path is None or not src:
-            return
-        if self.images >= html_images.MAX_IMAGES:
-            self.remote_images.append(src[:200])
-            return
-        blocks = html_images.image_blocks(self.path, src, self.images + 1)
+        blocks = self._picture(img)
         if blocks is None:
-            self.remote_images.append(src[:200])
+            self.remote_images.append((img.get("src") or "")[:200])
         elif blocks:
-            self.images += 1
             self._flush()
             self.blocks.extend(blocks)
+
+    def _picture(self, img: Element) -> list[Block] | None:
+        """The blocks a picture shows; None when it is remote or past MAX_IMAGES (not read)."""
+        if img in self._pictures:
+            return self._pictures[img]
+        src = img.get("src") or ""
+        blocks: list[Block] | None = []
+        if self.path is not None and src:
+            if self.images >= html_images.MAX_IMAGES:
+                blocks = None
+            else:
+                blocks = html_images.image_blocks(self.path, src, self.images + 1)
+                self.images += bool(blocks)
+        self._pictures[img] = blocks
+        return blocks
+
+    def _frames_a_picture(self, rows: list[list[Element]]) -> bool:
+        """Whether a cell holds a picture of a table: portals put table 三 as an <img> in a
+        layout table's cell (beside a spacer cell, under a 单位：件 row). The table then frames the
+        picture and is read as layout, the picture in its place; a picture that shows no table
+        (an icon, a photo) leaves the table a data table, as it was."""
+        return any(isinstance(block, Table) for cells in rows for cell in cells
+                   for img in cell.iter("img") for block in self._picture(img) or ())
 
     def add_lines(self, text: str) -> None:
         self.blocks.extend(Paragraph(line) for line in map(_clean, text.splitlines()) if line)
@@ -373,12 +390,15 @@ class _Flow:
             self._walk(caption)
             self._flush()
         rows = [list(row.iterchildren("td", "th")) for row in _rows(table)]
-        if _is_layout(table, rows):
+        if _is_layout(table, rows) or self._frames_a_picture(rows):
             for cells in rows:
                 for cell in cells:
                     self._walk(cell)
                     self._flush()
             return
+        # A remote picture in a data table's cell is not fetched, but it may hold a table too.
+        self.remote_images += [(img.get("src") or "")[:200] for cells in rows for cell in cells
+                               for img in cell.iter("img") if self._picture(img) is None]
         grid = _grid(rows)
         if any(c for row in grid for c in row):  # a table with no text at all is decoration
             self.blocks.append(Table(grid))

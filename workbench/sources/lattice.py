@@ -374,6 +374,15 @@ def page_blocks(content: PageContent, page: int, on_table: TableHook | None = No
     """The page's paragraphs and tables, ordered top to bottom.
 
     ``on_table`` sees each table with its cells' characters (OCR adds provenance there)."""
+    return [block for _, _, block in placed_blocks(content, page, on_table)]
+
+
+Placed = tuple[float, float, Block]  # top, left (points), block
+
+
+def placed_blocks(content: PageContent, page: int, on_table: TableHook | None = None) -> list[Placed]:
+    """``page_blocks`` with where each block starts, so other blocks (a picture's OCR) can be
+    put among them in reading order."""
     # Innermost grid first, so a frame drawn around a whole page keeps only its own text.
     found = sorted(grids(content.horizontal, content.vertical),
                    key=lambda g: (g.xs[-1] - g.xs[0]) * (g.ys[-1] - g.ys[0]))
@@ -383,7 +392,7 @@ def page_blocks(content: PageContent, page: int, on_table: TableHook | None = No
     for char in content.chars if found else ():
         grid = next((g for g in found if g.contains(char)), None)
         (grid.chars if grid else loose).append(char)
-    placed: list[tuple[float, float, Block]] = []
+    placed: list[Placed] = []
     for grid in found:
         if not grid.chars:
             continue  # a decorative box or a rule pair with nothing inside
@@ -403,4 +412,4 @@ def page_blocks(content: PageContent, page: int, on_table: TableHook | None = No
         if not _is_furniture(line, content.height, i == len(lines) - 1):
             placed.append((line.top, line.x0, Paragraph(text=line.text, page=page)))
     placed.sort(key=lambda item: (item[0], item[1]))
-    return [block for _, _, block in placed]
+    return placed

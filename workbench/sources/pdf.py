@@ -13,7 +13,8 @@ and the page is rebuilt from geometry:
    page's characters are grouped into text lines by their vertical centre.
 
 Steps 2 and 3 live in ``lattice.py``, shared with the OCR reader (``scan.py``), which
-OCRs the pages that have no usable text layer (scans), page by page.
+OCRs the pages that have no usable text layer (scans), page by page, and on a text page
+the pictures big enough to hold a table that no text is drawn on (``pdf_images.py``).
 
 pdfium (pypdfium2's raw bindings) does the PDF work because it is fast: a
 five-page report reads in a few tens of milliseconds, where pdfplumber needs
@@ -32,6 +33,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from workbench.sources import pdf_images
 from workbench.sources.document import Block, Document, SourceError
 from workbench.sources.lattice import JOIN, Char, PageContent, Rule, join, page_blocks
 
@@ -76,7 +78,11 @@ def _read_pdf(path: Path, data: bytes) -> Document:
             text_chars += len(content.chars)
             unmapped += bad
             images += content.images
-            blocks.extend(page_blocks(content, index + 1))
+            pictures = pdf_images.table_pictures(content) if content.images else []
+            if pictures:  # a table pasted as a picture among the page's text: OCR just those
+                blocks.extend(_page_with_pictures(path, pdf, index, content, pictures))
+            else:
+                blocks.extend(page_blocks(content, index + 1))
         if scanned:
             return Document(path=path, format="pdf", blocks=blocks, meta=_meta(pdf))
         if text_chars == 0:
@@ -98,6 +104,17 @@ def _scanned_page(path: Path, pdf: pdfium.PdfDocument, index: int) -> list[Block
         return scan.pdf_page_blocks(page, index + 1)
     except RuntimeError as exc:  # the OCR engine is missing or cannot start
         raise SourceError(path, f"PDF 第{index + 1}页是扫描图像，需要文字识别：{exc}") from None
+    finally:
+        page.close()
+
+
+def _page_with_pictures(path: Path, pdf: pdfium.PdfDocument, index: int, content: PageContent,
+                        pictures: list[pdf_images.Picture]) -> list[Block]:
+    page = pdf[index]
+    try:
+        return pdf_images.page_blocks(page, index + 1, content, pictures)
+    except RuntimeError as exc:  # the OCR engine is missing or cannot start
+        raise SourceError(path, f"PDF 第{index + 1}页有图片形式的表格，需要文字识别：{exc}") from None
     finally:
         page.close()
 
@@ -221,8 +238,8 @@ class _PageTooBig(Exception):
         self.what, self.count, self.limit = what, count, limit
 
 
-def _read_page(page: pdfium.PdfPage) -> PageContent:
-    """The characters and ruling lines of one page, in display coordinates."""
+def _read_page(page: pdfium.PdfPage) -> pdf_images.PdfPageContent:
+    """The characters, ruling lines and picture bounds of one page, in display coordinates."""
     to_display, height = _display_transform(page)
     objects = raw.FPDFPage_CountObjects(page.raw)
     if objects > MAX_PAGE_OBJECTS:
@@ -235,8 +252,10 @@ def _read_page(page: pdfium.PdfPage) -> PageContent:
         chars = _chars(textpage.raw, to_display)
     finally:
         textpage.close()
-    horizontal, vertical, images = _rules(page.raw, to_display)
-    return PageContent(chars, horizontal, vertical, images, height)
+    horizontal, vertical, pictures = _rules(page.raw, to_display)
+    x0, y0, x1, y1 = page.get_mediabox()
+    width = y1 - y0 if page.get_rotation() % 180 == 90 else x1 - x0
+    return pdf_images.PdfPageContent(chars, horizontal, vertical, len(pictures), height, width, pictures)
 
 
 def _display_transform(page: pdfium.PdfPage) -> tuple[Matrix, float]:
@@ -348,17 +367,35 @@ class _CharBoxes:
 # --------------------------------------------------------------------------- ruling lines
 
 
-def _rules(page: raw.FPDF_PAGE, to_display: Matrix) -> tuple[list[Rule], list[Rule], int]:
-    """Horizontal and vertical ruling lines of a page, joined, and its number of images."""
+def _rules(page: raw.FPDF_PAGE, to_display: Matrix) -> tuple[list[Rule], list[Rule], list[pdf_images.Picture]]:
+    """Horizontal and vertical ruling lines of a page, joined, and its images (bounds, dpi)."""
     horizontal: list[Rule] = []
     vertical: list[Rule] = []
-    images = 0
+    images: list[pdf_images.Picture] = []
     for obj, kind, matrix in _page_objects(page, to_display):
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
-            images += 1
+            images.append(_picture(obj, matrix))
         elif kind == raw.FPDF_PAGEOBJ_PATH:
             _path_rules(obj, matrix, horizontal, vertical)
     return join(horizontal), join(vertical), images
+
+
+def _picture(obj: raw.FPDF_PAGEOBJECT, matrix: Matrix) -> pdf_images.Picture:
+    """An image's bounds on the displayed page and its pixels per inch as drawn (0 if unknown)."""
+    x0, y0, x1, y1 = _bounds(obj, matrix) or (0.0, 0.0, 0.0, 0.0)
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    area = (x1 - x0) * (y1 - y0)
+    if area <= 0 or not raw.FPDFImageObj_GetImagePixelSize(obj, ctypes.byref(w), ctypes.byref(h)):
+        return x0, y0, x1, y1, 0.0
+    return x0, y0, x1, y1, 72 * (w.value * h.value / area) ** 0.5  # the mean of both ways: turned images too
+
+
+def _bounds(obj: raw.FPDF_PAGEOBJECT, matrix: Matrix) -> tuple[float, float, float, float] | None:
+    """An object's bounds on the displayed page (x0, y0, x1, y1), or None if pdfium has none."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in (left, bottom, right, top))):
+        return None
+    return _box(matrix, left.value, bottom.value, right.value, top.value)
 
 
 PageObject = tuple[raw.FPDF_PAGEOBJECT, int, Matrix]
@@ -407,10 +444,10 @@ def _path_rules(obj: raw.FPDF_PAGEOBJECT, matrix: Matrix, horizontal: list[Rule]
     fill_visible = bool(fill_mode.value) and _visible(obj, raw.FPDFPageObj_GetFillColor)
     if not (stroke_visible or fill_visible):
         return  # white text backgrounds and invisible paths: not borders
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in (left, bottom, right, top))):
+    bounds = _bounds(obj, matrix)
+    if bounds is None:
         return
-    x0, y0, x1, y1 = _box(matrix, left.value, bottom.value, right.value, top.value)
+    x0, y0, x1, y1 = bounds
     thickness = min(x1 - x0, y1 - y0)
     # Bounds include half the stroke width, so a stroked line is a little thicker.
     if thickness <= THIN or (stroke_visible and thickness <= THIN + 1):

@@ -17,6 +17,7 @@ same bytes.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -206,16 +207,19 @@ def _fitted(block: TextBlock, style: ParagraphStyle) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}-fitted", parent=style, fontSize=size)
 
 
-def render(blocks: list[Block], style: Style, title: str, placements: list[dict] | None = None) -> bytes:
+def render(blocks: list[Block], style: Style, title: str, placements: list[dict] | None = None,
+           picture: Callable[[TableBlock], Flowable | None] | None = None) -> bytes:
     """The PDF's bytes; ``placements``, when given, receives one entry per drawn table part:
     ``{"block" (the TableBlock), "section", "page" (0-based), "box" [x0, y0, x1, y1] in points from the bottom left,
-    "rows" [first, end)}`` (the same bytes either way)."""
+    "rows" [first, end)}`` (the same bytes either way). ``picture``, when given, may return a
+    flowable to draw in a table's place (the table pasted as an image)."""
     _register()
     styles = _styles(float(style.extras.get("body_size", 14)))
     story: list[Flowable] = []
     for block in blocks:
         if isinstance(block, TableBlock):
-            story += [Spacer(1, 4), GridTable(block, sink=placements), Spacer(1, 6)]
+            drawn = picture(block) if picture is not None else None
+            story += [Spacer(1, 4), drawn or GridTable(block, sink=placements), Spacer(1, 6)]
         elif isinstance(block, TextBlock):
             story.append(Paragraph(escape(block.text), _fitted(block, styles[block.role])))
     buffer = io.BytesIO()

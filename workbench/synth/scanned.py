@@ -10,6 +10,10 @@ What county and township bodies publish when the signed, stamped paper copy is s
 - ``html_table_image`` / ``html_table_image_datauri``: the portal page whose table 三 is
   an ``<img>``, a PNG in ``<stem>_files/`` beside the page, or inline as a ``data:`` URI;
   the rest of the page is text;
+- ``html_table_image_in_cell``: the same picture inside a layout table's cell (alone, beside
+  a spacer cell, or under a 单位：件 row: ``CELL_FRAMES``), as some portals publish it;
+- ``pdf_table_image``: the text PDF with table 三 pasted as a clean 200 dpi picture where the
+  table was (scaled down to fit the page when taller), every page keeping its text layer;
 - ``image_png``: the page holding table 三 as a clean PNG (an export or screenshot);
   ``image_jpg``: the same page as scanned (rotation, noise, seal), as a JPEG.
 
@@ -38,17 +42,18 @@ from typing import Any
 import pypdfium2 as pdfium
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Image as RLImage
 
 from workbench.synth import render_html, render_pdf
 from workbench.synth import scan_image as si
 from workbench.synth.breaks import IDENTITY
 from workbench.synth.generate import _habits, _page_meta
-from workbench.synth.layout import Block, TableBlock, TextBlock, build_blocks, make_style
+from workbench.synth.layout import Block, Style, TableBlock, TextBlock, build_blocks, make_style
 from workbench.synth.report import Report
 
 SCAN_DPIS = (150, 200, 300)
 KINDS = ("scan_150", "scan_200", "scan_300", "scan_mixed", "html_table_image", "html_table_image_datauri",
-         "image_png", "image_jpg")
+         "image_png", "image_jpg", "pdf_table_image", "html_table_image_in_cell")
 SECTIONS = {"active": "active_disclosure", "requests": "requests", "review": "review_litigation"}
 MAX_ROTATION = 1.5  # degrees, either way
 SEAL_MM = 42.0  # a 公章's diameter
@@ -108,13 +113,20 @@ def write_scanned(outdir: Path, reports: Sequence[Report], seed: int,
 
 
 def _family(kind: str) -> str:
-    return "scan" if kind.startswith("scan_") and kind != "scan_mixed" else kind.removesuffix("_datauri")
+    if kind.startswith("html_table_image"):
+        return "html_table_image"
+    return "scan" if kind.startswith("scan_") and kind != "scan_mixed" else kind
 
 
-def _render(report: Report, seed: int) -> _Rendered:
+def _pdf_style(report: Report, seed: int) -> Style:
     rng = random.Random(f"{seed}:{report.index}:{report.year}:pdf")  # the corpus's own PDF habits
     style = make_style(rng, report.record["template"])
     _habits(style, "pdf", rng)
+    return style
+
+
+def _render(report: Report, seed: int) -> _Rendered:
+    style = _pdf_style(report, seed)
     blocks = build_blocks(report.record, report.prose, style)
     placements: list[dict] = []
     title = "".join(report.prose["title"])
@@ -365,6 +377,19 @@ def scan_pdf(pdf: bytes, dpi: int, seed: int | str, when: datetime = datetime(20
     return si.images_to_pdf(images, dpi, quality, when), notes
 
 
+# How portals frame a picture of table 三 in a layout table (html_table_image_in_cell): alone in
+# one cell; beside an empty spacer cell; under a row with the table's unit.
+CELL_FRAMES = ("one_cell", "spacer_cell", "unit_row")
+CELL_FRAME_HTML = {
+    "one_cell": '<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>'
+                '<td align="center">{img}</td></tr></table>',
+    "spacer_cell": '<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>'
+                   '<td align="center">{img}</td><td width="2%">&nbsp;</td></tr></table>',
+    "unit_row": '<table width="100%" border="1" cellspacing="0" cellpadding="2">'
+                '<tr><td align="right">单位：件</td></tr><tr><td align="center">{img}</td></tr></table>',
+}
+
+
 def _write_html(outdir: Path, stem: str, kind: str, rendered: _Rendered, rng: random.Random,
                 seed: int) -> ScannedVariant:
     report = rendered.report
@@ -390,14 +415,62 @@ def _write_html(outdir: Path, stem: str, kind: str, rendered: _Rendered, rng: ra
         src = f"{folder.name}/table3.png"
         damage["image"] = src
     width = round(picture.width * 72 / IMAGE_DPI * 4 / 3)  # CSS pixels at the table's printed size
-    page = page.replace(f'<p style="text-indent:2em;">{_SENTINEL}</p>',
-                        f'<p style="text-align:center;"><img src="{src}" width="{width}" alt="" '
-                        f'style="max-width:100%;"></p>')
+    img = f'<img src="{src}" width="{width}" alt="" style="max-width:100%;">'
+    if kind.endswith("_in_cell"):
+        frame = CELL_FRAMES[rng.randrange(len(CELL_FRAMES))]
+        damage["frame"] = frame
+        figure = CELL_FRAME_HTML[frame].format(img=img)
+    else:
+        figure = f'<p style="text-align:center;">{img}</p>'
+    page = page.replace(f'<p style="text-indent:2em;">{_SENTINEL}</p>', figure)
     if _SENTINEL in page:
         raise AssertionError("the table-image placeholder was not replaced")
     data = page.encode(charset, errors="xmlcharrefreplace")
     return _write(outdir, stem, kind, ".html", data, _truth(rendered, Path(), data, "html"), damage, rendered)
 
 
+class _Picture(RLImage):
+    """A table pasted into the PDF as a picture, recording where it was drawn."""
+
+    def __init__(self, png: bytes, width: float, height: float, sink: list[dict]) -> None:
+        super().__init__(io.BytesIO(png), width=width, height=height)
+        self.sink = sink
+
+    def draw(self) -> None:
+        x0, y0 = self.canv.absolutePosition(0, 0)
+        self.sink.append({"section": "requests", "page": self.canv.getPageNumber() - 1,
+                          "box": [x0, y0, x0 + self.drawWidth, y0 + self.drawHeight]})
+        super().draw()
+
+
+# The frame a picture must fit in (A4 less render_pdf's margins and the frame's own padding).
+_FRAME_WIDTH = render_pdf.A4[0] - 2 * render_pdf.MARGIN_X - 14
+_FRAME_HEIGHT = render_pdf.A4[1] - 2 * render_pdf.MARGIN_Y - 24
+
+
+def _write_pdf_picture(outdir: Path, stem: str, kind: str, rendered: _Rendered, rng: random.Random,
+                       seed: int) -> ScannedVariant:
+    """The text PDF with table 三 pasted as a picture (a clean 200 dpi image) where the table was."""
+    report = rendered.report
+    drawn: list[dict] = []
+    sizes: list[list[int]] = []
+
+    def picture(table: TableBlock) -> _Picture | None:
+        if table.section != "requests":
+            return None
+        image = table_image(table)
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        sizes.append(list(image.size))
+        width, height = image.width * 72 / IMAGE_DPI, image.height * 72 / IMAGE_DPI
+        shrink = min(1.0, _FRAME_WIDTH / width, _FRAME_HEIGHT / height)  # a taller table is scaled to fit
+        return _Picture(buffer.getvalue(), width * shrink, height * shrink, drawn)
+
+    title = "".join(report.prose["title"])
+    data = render_pdf.render(rendered.blocks, _pdf_style(report, seed), title, None, picture=picture)
+    damage = {"section": "requests", "image_size": sizes[0], "image_dpi": IMAGE_DPI, "pictures": drawn}
+    return _write(outdir, stem, kind, ".pdf", data, _truth(rendered, Path(), data, "pdf"), damage, rendered)
+
+
 _KIND_WRITERS = {"scan": _write_scan, "scan_mixed": _write_mixed, "image_png": _write_image,
-                 "image_jpg": _write_image, "html_table_image": _write_html}
+                 "image_jpg": _write_image, "html_table_image": _write_html, "pdf_table_image": _write_pdf_picture}
