@@ -239,7 +239,7 @@ def _without_red(rgb: np.ndarray) -> np.ndarray:
     red = (redness > 40) & (r > 110)
     if red.any():
         near = cv2.dilate(red.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-        red |= near & (((redness > 12) & (r > 90)) | (gray > 150))
+        red |= near & (((redness > 12) & (gray > 120)) | (gray > 150))
     gray[red] = 255
     return gray
 
