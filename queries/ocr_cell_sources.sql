@@ -34,7 +34,7 @@ standing AS (  -- the latest correction of each cell, unless it was withdrawn
 SELECT p.agency_id, p.agency, p.year,
        concat_ws('.', s.table_name, s.row_key, s.column_key) AS cell,
        s.table_name, s.row_key, s.column_key,
-       s.page, s.box_x, s.box_y, s.box_w, s.box_h, s.confidence, s.text AS ocr_text,
+       s.page, s.box_x, s.box_y, s.box_w, s.box_h, s.confidence, s.text AS ocr_text, s.image,
        c.value, coalesce(c.unread, false) AS unread, st.cell IS NOT NULL AS corrected,
        p.report_id, p.source_path, p.source_sha256, p.source_format
 FROM cell_sources s

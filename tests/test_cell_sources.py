@@ -45,14 +45,15 @@ def test_provenance_travels_through_the_parse_rows_and_parquet(tmp_path: Path) -
     assert record.cell_sources == {}  # a text layer: nothing was OCR'd
     cell = next(c for c in record.requests if c.value is not None)
     record.cell_sources[("requests", cell.row, cell.applicant)] = CellSource(2, (0.61, 0.38, 0.03, 0.012), 0.81,
-                                                                            str(cell.value))
+                                                                            str(cell.value), "page_files/t3.png")
     rows = record_rows(record, str(REAL / "2024_hongze.pdf"), 0, "sha", 1)
     write_chunk([rows], tmp_path, "run", 0)
     (back,) = read_chunk(tmp_path, "run", 0)
     for got in (rows, back):
         outcome = outcome_from_rows(got)
         stored = detail_rows(7, outcome["record"])["cell_sources"]
-        assert stored == [(7, "requests", cell.row, cell.applicant, 2, 0.61, 0.38, 0.03, 0.012, 0.81, str(cell.value))]
+        assert stored == [(7, "requests", cell.row, cell.applicant, 2, 0.61, 0.38, 0.03, 0.012, 0.81, str(cell.value),
+                           "page_files/t3.png")]
     # Not content: the same report with or without provenance hashes the same.
     plain = record_rows(parse_file(REAL / "2024_hongze.pdf"), str(REAL / "2024_hongze.pdf"), 0, "sha", 1)
     assert outcome_from_rows(plain)["hash"] == outcome_from_rows(rows)["hash"]

@@ -130,6 +130,34 @@ def synth_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("*.html"))
 
 
+def test_cells_of_a_pages_pictures_say_which_picture_and_crop_from_it(tmp_path: Path) -> None:
+    """A cell OCR'd from a picture in a saved page names that picture (its src, or the digest of an
+    embedded one), and the crop is cut from the picture itself, for the agency notebook."""
+    from workbench.digest.ocr_sources import cell_picture
+
+    (tmp_path / "page_files").mkdir()
+    save(table_image(), tmp_path / "page_files" / "t3.png")
+    buffer = BytesIO()
+    table_image(rows=[["信息内容", "本年新收", "总计"], ["行政许可", "12", "34"], ["行政处罚", "5", "6"]]).save(buffer, "PNG")
+    data_uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    page = tmp_path / "page.html"
+    page.write_text(f"""<html><body><div class="article"><p>一、总体情况</p><img src="page_files/t3.png">
+        <p>中间一段。</p><img src="{data_uri}"></div></body></html>""", "utf-8")
+    local, embedded = read_document(page).tables
+    assert {s.image for s in local.sources.values()} == {"page_files/t3.png"}
+    (where,) = {s.image for s in embedded.sources.values()}
+    assert where.startswith("data:sha256:")
+    for table, number in ((local, "1830"), (embedded, "12")):
+        source = next(s for s in table.sources.values() if s.text == number)
+        crop = scan.crop(page, source.page, source.box, image=source.image)
+        assert 20 < crop.width < 200 and 10 < crop.height < 80  # the number's box on a 1100 × 520 picture
+        shown = cell_picture(page, source.page, source.box, fmt="html", image_ref=source.image)
+        assert shown.reason is None and shown.png
+    (tmp_path / "page_files" / "t3.png").unlink()
+    gone = next(iter(local.sources.values()))
+    assert cell_picture(page, gone.page, gone.box, fmt="html", image_ref=gone.image).png is None
+
+
 def test_page_of_only_a_remote_picture_says_so(tmp_path: Path) -> None:
     page = tmp_path / "only.html"
     page.write_text('<html><body><div><img src="https://x.gov.cn/report.jpg"></div></body></html>', "utf-8")

@@ -134,7 +134,9 @@ def _ocr_lines(record: ReportRecord, shown: int = 5) -> list[str]:
     pages = "、".join(str(p) for p in sorted({s.page for s in sources.values()}))
     lines = [t("parse.ocr_summary", cells=len(sources), pages=pages)]
     for (table, key, column), source in sorted(sources.items(), key=lambda kv: kv[1].confidence)[:shown]:
-        lines.append(t("parse.ocr_cell", cell=cell_label(f"{table}.{key}.{column}"), page=source.page,
+        image = source.image if not source.image.startswith("data:") else t("parse.ocr_embedded_picture", page=source.page)
+        lines.append(t("parse.ocr_cell_picture" if source.image else "parse.ocr_cell",
+                       cell=cell_label(f"{table}.{key}.{column}"), page=source.page, image=image,
                        box=",".join(f"{v:.3f}" for v in source.box), confidence=f"{source.confidence:.2f}",
                        text=source.text))
     return lines

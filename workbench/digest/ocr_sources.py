@@ -65,14 +65,15 @@ def file_sha256(path: Path) -> str:
 
 
 def cell_picture(path: str | Path, page: int, box: tuple[float, float, float, float], *, fmt: str | None,
-                 sha256: str | None = None, checked: dict[str, bool] | None = None) -> CellPicture:
-    """The cell at ``box`` of page ``page`` of ``path``, framed, with a margin. ``sha256``: the
-    bytes that were read (a changed file is not cut); ``checked`` caches that per path."""
+                 sha256: str | None = None, checked: dict[str, bool] | None = None, image_ref: str = "") -> CellPicture:
+    """The cell at ``box`` of page ``page`` of ``path`` (for an HTML page, of its picture
+    ``image_ref``, a ``CellSource.image``), framed, with a margin. ``sha256``: the bytes that
+    were read (a changed file is not cut); ``checked`` caches that per path."""
     path = Path(path)
     where = {"path": path, "page": page, "format": fmt or "?"}
-    if fmt == "html":
+    if fmt == "html" and not image_ref:
         return CellPicture(reason=t("ocr_sources.picture_in_page", **where))
-    if fmt not in CROPPABLE:
+    if fmt not in CROPPABLE and not image_ref:
         return CellPicture(reason=t("ocr_sources.not_croppable", **where))
     if not path.is_file():
         return CellPicture(reason=t("ocr_sources.file_missing", **where))
@@ -91,7 +92,7 @@ def cell_picture(path: str | Path, page: int, box: tuple[float, float, float, fl
 
     wide = with_margin(box)
     try:
-        image = scan.crop(path, page, wide)
+        image = scan.crop(path, page, wide, image=image_ref)
     except Exception as exc:  # noqa: BLE001 - a damaged or unreadable page is a note, not a traceback
         return CellPicture(reason=t("ocr_sources.crop_failed", reason=type(exc).__name__, **where))
     if image.width == 0 or image.height == 0:
@@ -171,7 +172,8 @@ def ocr_section(con: duckdb.DuckDBPyConnection, agency_id: str, sql: str | None 
                     text=row["ocr_text"] or "", confidence=f"{row['confidence']:.3f}", value=row["shown_value"])
         picture = cell_picture(row["source_path"] or "", row["page"],
                                (row["box_x"], row["box_y"], row["box_w"], row["box_h"]),
-                               fmt=row["source_format"], sha256=row["source_sha256"], checked=checked)
+                               fmt=row["source_format"], sha256=row["source_sha256"], checked=checked,
+                               image_ref=row.get("image") or "")
         if picture.png is None:
             parts.append(f'<div class="wb-note"><p>{H.esc(caption)}</p><p>{H.esc(picture.reason)}</p></div>')
         else:

@@ -28,12 +28,15 @@ UNREAD_MARK = "\ufffd"
 @dataclass(frozen=True)
 class CellSource:
     """Where an OCR'd cell was read: page (1-based), box as fractions of the page
-    (x, y, w, h from the top left), the recogniser's confidence and the text it read."""
+    (x, y, w, h from the top left), the recogniser's confidence and the text it read.
+    ``image``: for a picture in an HTML page, which one (``html_images.locator``); the box is
+    then on that picture, and ``page`` is its number among the page's pictures read."""
 
     page: int
     box: tuple[float, ...]
     confidence: float
     text: str
+    image: str = ""
 
 
 @dataclass

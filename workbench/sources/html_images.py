@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from workbench.sources.document import Block, SourceError
+from workbench.sources.document import Block, SourceError, Table
 
 MIN_SIDE = 120  # pixels: smaller pictures are icons, bullets, logos, not tables
 MAX_IMAGES = 30  # per page; the rest are listed as not read
@@ -60,6 +62,32 @@ def image_blocks(page: Path, src: str, number: int) -> list[Block] | None:
     if min(image.size) < MIN_SIDE:
         return []
     try:
-        return scan.image_blocks(page, image.convert("RGB"), number, scan.image_dpi(image))
+        blocks = scan.image_blocks(page, image.convert("RGB"), number, scan.image_dpi(image))
     except SourceError:
         return []
+    where = locator(src, data)
+    for block in blocks:
+        if isinstance(block, Table):
+            block.sources = {cell: replace(source, image=where) for cell, source in block.sources.items()}
+    return blocks
+
+
+def locator(src: str, data: bytes) -> str:
+    """How to find the picture again from its page: a local ``src`` as written; a data: URI by
+    its bytes' digest (``data:sha256:…``), which stays right however the page's pictures are counted."""
+    if _DATA_URI.match(src.strip()):
+        return "data:sha256:" + hashlib.sha256(data).hexdigest()[:16]
+    return src.strip()
+
+
+def picture(page: Path, where: str) -> bytes | None:
+    """The bytes of the picture ``where`` (a ``locator``) of the saved page ``page``, or None."""
+    if not where.startswith("data:sha256:"):
+        return image_bytes(page, where) or None
+    digest = where.removeprefix("data:sha256:")
+    html = page.read_text("utf-8", errors="replace")
+    for match in re.finditer(r"data:image/[\w.+-]+;base64,[A-Za-z0-9+/=\s]+", html):
+        data = image_bytes(page, match.group(0))
+        if data and hashlib.sha256(data).hexdigest()[:16] == digest:
+            return data
+    return None

@@ -137,14 +137,24 @@ def pdf_page_blocks(page: Any, number: int, dpi: float = DPI) -> list[Block]:
     return page_blocks(pixels, dpi, number)
 
 
-def crop(path: str | Path, page: int, box: tuple[float, float, float, float], dpi: float = DPI) -> Image.Image:
+def crop(path: str | Path, page: int, box: tuple[float, float, float, float], dpi: float = DPI,
+         image: str = "") -> Image.Image:
     """The region ``box`` (x, y, w, h as fractions of the page) of page ``page`` (1-based)
-    of a PDF or image file, as a PIL image: to check a number against what the page shows."""
+    of a PDF or image file, or of the picture ``image`` (``CellSource.image``) of a saved HTML
+    page, as a PIL image: to check a number against what the page shows."""
     from PIL import Image, ImageSequence
 
     path = Path(path)
-    data = path.read_bytes()
-    if is_image(data):
+    if image:
+        from workbench.sources import html_images
+
+        picture = html_images.picture(path, image)
+        if picture is None:
+            raise FileNotFoundError(f"{path}: {image}")
+        data, page = picture, 1
+    else:
+        data = path.read_bytes()
+    if image or is_image(data):  # a page's picture may be any format PIL opens (GIF, BMP)
         frames = list(ImageSequence.Iterator(Image.open(BytesIO(data))))
         full = frames[page - 1].convert("RGB")
     else:

@@ -62,7 +62,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "report_sections": {"report_id": pl.Int32, "section": pl.String, "text": pl.String},
     "cell_sources": {"report_id": pl.Int32, "table_name": pl.String, "row_key": pl.String, "column_key": pl.String,
                      "page": pl.Int32, "box_x": pl.Float64, "box_y": pl.Float64, "box_w": pl.Float64,
-                     "box_h": pl.Float64, "confidence": pl.Float64, "text": pl.String},
+                     "box_h": pl.Float64, "confidence": pl.Float64, "text": pl.String, "image": pl.String},
     "findings": {"report_id": pl.Int32, "source": pl.String, "rule": pl.String, "severity": pl.String,
                  "message": pl.String, "expected": pl.String, "actual": pl.String, "section": pl.String,
                  "cells": pl.String},

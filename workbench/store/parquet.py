@@ -60,7 +60,7 @@ PARSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "report_sections": {"path": pl.String, "section": pl.String, "text": pl.String},
     "cell_sources": {"path": pl.String, "table_name": pl.String, "row_key": pl.String, "column_key": pl.String,
                      "page": pl.Int32, "box_x": pl.Float64, "box_y": pl.Float64, "box_w": pl.Float64,
-                     "box_h": pl.Float64, "confidence": pl.Float64, "text": pl.String},
+                     "box_h": pl.Float64, "confidence": pl.Float64, "text": pl.String, "image": pl.String},
     "findings": {"path": pl.String, "rule": pl.String, "severity": pl.String, "message": pl.String,
                  "section": pl.String},
 }
@@ -136,7 +136,8 @@ def record_rows(record: Any, path: str, ordinal: int, sha256: str | None, size: 
         "report_sections": [(path, key, text) for key, text in (record.sections or {}).items()],
         "findings": [(path, f.rule, f.severity, f.message, f.section) for f in record.findings],
         # Where each OCR'd cell was read (not in the spec's JSON, not part of the content hash).
-        "cell_sources": [(path, table, row_key, column_key, s.page, *_box(s.box), float(s.confidence), s.text)
+        "cell_sources": [(path, table, row_key, column_key, s.page, *_box(s.box), float(s.confidence), s.text,
+                          getattr(s, "image", ""))
                          for (table, row_key, column_key), s in getattr(record, "cell_sources", {}).items()],
     }
     # The file may have changed since it was hashed: key it on the bytes actually parsed.

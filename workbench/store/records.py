@@ -107,19 +107,19 @@ def detail_rows(report_id: int, record: dict[str, Any]) -> dict[str, list[tuple]
 
 
 CELL_SOURCE_COLUMNS = ("table_name", "row_key", "column_key", "page", "box_x", "box_y", "box_w", "box_h",
-                       "confidence", "text")
+                       "confidence", "text", "image")
 
 
 def cell_source(row: tuple) -> dict[str, Any]:
     """One OCR'd cell's provenance in the record dict, from its row (CELL_SOURCE_COLUMNS)."""
-    table, row_key, column_key, page, x, y, w, h, confidence, text = row
+    table, row_key, column_key, page, x, y, w, h, confidence, text, *image = row  # no image: an older mirror
     return {"table_name": table, "row_key": row_key, "column_key": column_key, "page": page,
-            "box": (x, y, w, h), "confidence": confidence, "text": text}
+            "box": (x, y, w, h), "confidence": confidence, "text": text, "image": (image or [""])[0] or ""}
 
 
 def cell_source_rows(report_id: int, record: dict[str, Any]) -> list[tuple]:
     return [(report_id, s["table_name"], s["row_key"], s["column_key"], s["page"], *s["box"], s["confidence"],
-             s["text"]) for s in record.get("cell_sources") or []]
+             s["text"], s.get("image") or "") for s in record.get("cell_sources") or []]
 
 
 def record_from_dict(data: dict[str, Any]) -> ReportRecord:
@@ -139,7 +139,8 @@ def record_from_dict(data: dict[str, Any]) -> ReportRecord:
         findings=[Finding(**f) for f in data.get("findings") or []],
     )
     record.cell_sources = {(s["table_name"], s["row_key"], s["column_key"]): CellSource(
-        s["page"], tuple(s["box"]), s["confidence"], s["text"]) for s in data.get("cell_sources") or []}
+        s["page"], tuple(s["box"]), s["confidence"], s["text"], s.get("image") or "")
+        for s in data.get("cell_sources") or []}
     return record
 
 

@@ -92,8 +92,11 @@ CREATE TABLE IF NOT EXISTS cell_sources (
     box_w      DOUBLE  NOT NULL,
     box_h      DOUBLE  NOT NULL,
     confidence DOUBLE  NOT NULL,   -- the recogniser's, 0–1 (below workbench.sources.scan.UNCERTAIN: unread)
-    text       VARCHAR             -- what it read there, as read (the cell's value may differ: unread, corrected)
+    text       VARCHAR,            -- what it read there, as read (the cell's value may differ: unread, corrected)
+    image      VARCHAR             -- HTML only: which picture of the page (its src, or data:sha256:… for an
+                                   -- embedded one); the box is on that picture. '' for PDF pages and image files
 );
+ALTER TABLE cell_sources ADD COLUMN IF NOT EXISTS image VARCHAR;
 -- When this store began to keep cell_sources: a report ingested before may be OCR'd without rows.
 INSERT INTO meta SELECT 'cell_sources_since', strftime(date_trunc('second', current_localtimestamp()), '%Y-%m-%d %H:%M:%S')
 WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'cell_sources_since');
