@@ -53,6 +53,9 @@ def test_a_point_after_the_last_digit_is_dust(character) -> None:
     preds = steps(character, {"9": 0.97}, {"2": 0.96}, {".": 0.8})
     assert plain_reading(preds, character)[0] == "92."
     assert number_reading(preds, character)[0] == "92"
+    stop = steps(character, {"4": 0.97}, {"6": 0.96}, {"。": 0.7})
+    assert number_reading(stop, character)[0] == "46"
+    assert number_reading(steps(character, {"4": 0.97}, {"。": 0.7}, {"6": 0.96}), character) is None
     inner = steps(character, {"4": 0.97}, {".": 0.8}, {"9": 0.96})
     assert number_reading(inner, character)[0] == "4.9"  # a point between digits stays: the cell is judged whole
 

@@ -22,6 +22,7 @@ import numpy as np
 # Glyphs that print a zero: Latin, full-width, CJK 〇, Greek and Cyrillic o.
 ZERO_LOOKALIKES = "0Oo〇０Ｏｏ\u03bf\u039f\u043e\u041e"
 NUMBER_PUNCTUATION = ",.-"
+TRAILING_DUST = "。·'`"  # marks no number holds: after the last digit they are dust, anywhere else no number
 FULL_WIDTH_DIGITS = "０１２３４５６７８９"
 
 
@@ -33,7 +34,7 @@ def _groups(character: tuple[str, ...]) -> tuple[np.ndarray, list[np.ndarray], n
     for d in "0123456789":
         members = {d, FULL_WIDTH_DIGITS[int(d)]} | (set(ZERO_LOOKALIKES) if d == "0" else set())
         digits.append(np.array(sorted(index[m] for m in members if m in index), dtype=np.int64))
-    separators = np.array(sorted(index[p] for p in NUMBER_PUNCTUATION if p in index), dtype=np.int64)
+    separators = np.array(sorted(index[p] for p in NUMBER_PUNCTUATION + TRAILING_DUST if p in index), dtype=np.int64)
     folded = np.zeros(len(character), dtype=bool)
     for group in digits:
         folded[group] = True
@@ -72,9 +73,10 @@ def number_reading(preds: np.ndarray, character: tuple[str, ...]) -> tuple[str, 
     chosen = [labels[i] for i in best[keep]]
     probs = table[np.arange(len(best)), best][keep].tolist()
     # A number never ends with a separator: a point after the last digit is a mote of dust.
-    while chosen and chosen[-1] is not None and chosen[-1] in NUMBER_PUNCTUATION:
+    while chosen and chosen[-1] is not None and chosen[-1] in NUMBER_PUNCTUATION + TRAILING_DUST:
         chosen.pop(), probs.pop()
-    if not chosen or None in chosen or not any(ch.isdigit() for ch in chosen):
+    if not chosen or None in chosen or not any(ch.isdigit() for ch in chosen) \
+            or any(ch in TRAILING_DUST for ch in chosen):
         return None
     return "".join(chosen), float(np.mean(probs))
 
