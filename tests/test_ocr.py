@@ -103,16 +103,24 @@ def test_image_suffix_with_other_bytes_is_a_plain_error(tmp_path: Path) -> None:
         read_document(path)
 
 
-def test_html_img_local_file_and_data_uri_become_tables_in_place(tmp_path: Path) -> None:
-    (tmp_path / "page_files").mkdir()
-    save(table_image(), tmp_path / "page_files" / "t3.png")
+def page_with_pictures(folder: Path, body: str) -> Path:
+    """A saved page whose ``body`` shows {local} (page_files/t3.png, the table ROWS) and {data_uri}
+    (an embedded picture of another small table)."""
+    (folder / "page_files").mkdir()
+    save(table_image(), folder / "page_files" / "t3.png")
     buffer = BytesIO()
     table_image(rows=[["信息内容", "本年新收", "总计"], ["行政许可", "12", "34"], ["行政处罚", "5", "6"]]).save(buffer, "PNG")
     data_uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    page = tmp_path / "page.html"
-    page.write_text(f"""<html><body><div class="article"><p>一、总体情况</p><p>正文第一段。</p>
-        <p><img src="page_files/t3.png"></p><p>中间一段。</p><img src="{data_uri}">
-        <img src="https://example.gov.cn/t4.png"><p>最后一段。</p></div></body></html>""", "utf-8")
+    page = folder / "page.html"
+    page.write_text("<html><body><div class=\"article\"><p>一、总体情况</p>"
+                    + body.format(local='<img src="page_files/t3.png">', data_uri=f'<img src="{data_uri}">')
+                    + "</div></body></html>", "utf-8")
+    return page
+
+
+def test_html_img_local_file_and_data_uri_become_tables_in_place(tmp_path: Path) -> None:
+    page = page_with_pictures(tmp_path, """<p>正文第一段。</p><p>{local}</p><p>中间一段。</p>{data_uri}
+        <img src="https://example.gov.cn/t4.png"><p>最后一段。</p>""")
     document = read_document(page)
     kinds = [type(b).__name__ if isinstance(b, Table) else b.text for b in document.blocks]
     first, second = kinds.index("Table"), len(kinds) - 1 - kinds[::-1].index("Table")
@@ -135,14 +143,7 @@ def test_cells_of_a_pages_pictures_say_which_picture_and_crop_from_it(tmp_path: 
     embedded one), and the crop is cut from the picture itself, for the agency notebook."""
     from workbench.digest.ocr_sources import cell_picture
 
-    (tmp_path / "page_files").mkdir()
-    save(table_image(), tmp_path / "page_files" / "t3.png")
-    buffer = BytesIO()
-    table_image(rows=[["信息内容", "本年新收", "总计"], ["行政许可", "12", "34"], ["行政处罚", "5", "6"]]).save(buffer, "PNG")
-    data_uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    page = tmp_path / "page.html"
-    page.write_text(f"""<html><body><div class="article"><p>一、总体情况</p><img src="page_files/t3.png">
-        <p>中间一段。</p><img src="{data_uri}"></div></body></html>""", "utf-8")
+    page = page_with_pictures(tmp_path, "{local}<p>中间一段。</p>{data_uri}")
     local, embedded = read_document(page).tables
     assert {s.image for s in local.sources.values()} == {"page_files/t3.png"}
     (where,) = {s.image for s in embedded.sources.values()}
