@@ -15,14 +15,14 @@ from PIL import Image, ImageDraw, ImageFont
 from scan_support import FONT
 
 from workbench.parse.metadata import agency_and_year, title_candidates
-from workbench.sources import scan
+from workbench.sources import ocr_rec, scan
 from workbench.sources.document import Paragraph, Table
 from workbench.sources.ocr_digits import number_reading, plain_reading
 
 
 @pytest.fixture(scope="module")
 def character() -> tuple[str, ...]:
-    return tuple(scan.engine().text_rec.postprocess_op.character)
+    return tuple(ocr_rec.recogniser().postprocess_op.character)
 
 
 def steps(character: tuple[str, ...], *columns: dict[str, float]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Recognition with a number reading beside the plain one.
+"""Decoding the recogniser's output: the plain reading, and for a table cell a number reading.
 
 The recogniser spreads a printed zero over 0, O and o (a lone "0" typically scores 0.6–0.8
 on "0" and 0.15–0.3 on "O"/"o"), so a cell holding only a zero — the commonest entry of
@@ -15,7 +15,6 @@ of a ruling line, and reading "|" or "l" as 1 would put a number where the page 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 import numpy as np
 
@@ -79,21 +78,3 @@ def number_reading(preds: np.ndarray, character: tuple[str, ...]) -> tuple[str, 
             or any(ch in TRAILING_DUST for ch in chosen):
         return None
     return "".join(chosen), float(np.mean(probs))
-
-
-def recognise(rec: Any, crops: list[np.ndarray], in_cells: list[bool]) -> list[tuple[str, float]]:
-    """Text and confidence of every crop (rapidocr's batching: similar widths together, padded
-    to at least its input width); pieces in cells get the number reading when there is one."""
-    character = tuple(rec.postprocess_op.character)
-    _channels, height, width = rec.rec_image_shape[:3]
-    order = np.argsort([c.shape[1] / c.shape[0] for c in crops])
-    results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-    for start in range(0, len(crops), rec.rec_batch_num):
-        batch = order[start:start + rec.rec_batch_num]
-        ratio = max([width / height] + [crops[i].shape[1] / crops[i].shape[0] for i in batch])
-        images = np.stack([rec.resize_norm_img(crops[i], ratio) for i in batch]).astype(np.float32)
-        preds = rec.session(images)[0]
-        for i, p in zip(batch, preds, strict=True):
-            reading = number_reading(p, character) if in_cells[i] else None
-            results[i] = reading or plain_reading(p, character)
-    return results

@@ -10,17 +10,19 @@ same lattice builder in ``pdf.py`` makes its table grids and paragraphs:
 2. ruling lines are found by morphology (an opening with a long thin kernel keeps only
    strokes far longer than any stroke of a character) and become ``Rule`` lines in points;
 3. the rules make the grids; every merged cell of a grid, and the rest of the page, is cut
-   into text lines and line pieces by ink projection, and only *recognition* runs, on all
-   the pieces of the page in one batch (detection is the slow half of an OCR engine and a
-   ruled table already says where its text is);
+   into text lines and line pieces by ink projection, and only *recognition* runs, on each
+   piece alone (``ocr_rec``; detection is the slow half of an OCR engine and a ruled table
+   already says where its text is); a piece in a table cell is also read as a number, its
+   zero lookalikes folded into 0 (``ocr_digits``);
 4. each piece becomes one ``Char`` (its whole text, its box in points) carrying its
    recognition confidence. A cell whose confidence is below ``UNCERTAIN`` reads as
    ``UNREAD_MARK``: the parse stage makes it an unread cell with a finding of the
    workbench's own. Low-confidence prose keeps its words, never its digits.
 
 The OCR engine (rapidocr-onnxruntime, PP-OCRv4 models in its wheel, onnxruntime CPU) is
-imported here only, on first use, and kept for the process: the text-layer path never
-loads it. ``WORKBENCH_OCR_THREADS`` sets onnxruntime's thread count (default: its own).
+imported here and in ``ocr_rec`` only, on first use, and kept for the process: the
+text-layer path never loads it. ``WORKBENCH_OCR_THREADS`` sets onnxruntime's thread count
+(default: its own).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.sources import lattice, ocr_digits
+from workbench.sources import lattice
 from workbench.sources import pdf as pdfmod
 from workbench.sources.document import UNREAD_MARK, Block, CellSource, Document, SourceError, Table
 
@@ -54,9 +56,11 @@ UNCERTAIN = 0.75  # below: unread. 0.70 let a 0 read as "10" (0.707) through; a 
 MAX_SKEW = 1.5  # degrees
 SPECK_PT = 0.65  # an ink blot narrower than this (points) is dust: a 9-pt full stop is ~0.9 pt
 FAINT_SPECK_PT = 1.6  # up to this size a blot far paler than the print is dust as well
-# px: the narrowest a recognition input is padded to (rapidocr's 320). 96 cuts CPU time by a
-# fifth but lowers the confidence of lone digits (54 of 794 correct cells fell below 0.9, one
-# misread at 0.6–0.7); at 320 no misread in 794 (benchmarks/ocr_engines.py, HANDOFF.md).
+# px: the narrowest a recognition input is padded to (rapidocr's 320; ocr_rec.ALONE_WIDTH).
+# 96 cuts CPU time by a fifth but lowers the confidence of lone digits (54 of 794 correct
+# cells fell below 0.9, one misread at 0.6–0.7); at 320 no misread in 794
+# (benchmarks/ocr_engines.py, HANDOFF.md); 160 read 19 of 1,709 numbers differently
+# (benchmarks/ocr_rec_variants.py).
 REC_WIDTH = 320
 MAX_PIXELS = 60_000_000  # an image larger than this (e.g. 7700 x 7700) is refused, not OCR'd
 RULE_PT = 20.0  # a stroke this long (points) is a ruling line, longer than any glyph stroke
@@ -83,7 +87,8 @@ def is_image(data: bytes) -> bool:
 
 
 def engine() -> Any:
-    """The process's OCR engine, loaded on first use."""
+    """The process's full OCR engine (detection too), loaded on first use: for benchmarks that
+    compare it with the reader's route. The reader itself uses ``ocr_rec.recogniser()`` only."""
     global _ENGINE
     with _ENGINE_LOCK:
         if _ENGINE is None:
@@ -500,19 +505,19 @@ def _text_pieces(ink: np.ndarray) -> list[Box]:
 
 
 def _recognise(gray: np.ndarray, pieces: list[Box], in_cells: list[bool], scale: float) -> list[lattice.Char]:
-    """Recognition only, all pieces of the page in one batch."""
-    import numpy as np
+    """Recognition only (``ocr_rec``): each piece read alone, so its reading never depends
+    on what else is on the page."""
+    from workbench.sources import ocr_rec
 
     if not pieces:
         return []
     crops = []
     for x0, y0, x1, y1 in pieces:
         pad = max(2, (y1 - y0) // 4)
-        crop = gray[max(y0 - pad, 0):y1 + pad, max(x0 - pad, 0):x1 + pad]
-        crops.append(np.repeat(crop[:, :, None], 3, axis=2))
-    results = ocr_digits.recognise(engine().text_rec, crops, in_cells)
+        crops.append(gray[max(y0 - pad, 0):y1 + pad, max(x0 - pad, 0):x1 + pad])
     chars: list[lattice.Char] = []
-    for (x0, y0, x1, y1), (text, confidence), in_cell in zip(pieces, results, in_cells, strict=True):
+    for (x0, y0, x1, y1), reading, in_cell in zip(pieces, ocr_rec.recognise(crops, in_cells), in_cells, strict=True):
+        text, confidence = reading.text, reading.confidence
         text = "".join(text.split()) if _numeric(text) else text.strip()
         if not text:
             text, confidence = UNREAD_MARK, 0.0  # ink that reads as nothing: not a blank
