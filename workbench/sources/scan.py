@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
-DPI = 200  # render dpi: see HANDOFF / benchmarks/ocr_engines.py for accuracy against speed
+DPI = 200  # render dpi: benchmarks/ocr_engines.py and results.md weigh accuracy against speed
 # A number cell read with lower confidence is not read. Measured on 1194 OCR'd number cells
 # (200 dpi: clean, rotated + JPEG, seal + noise; benchmarks/ocr_engines.py): 0 misread at any
 # threshold; correct readings lost 1 at 0.7, 3 at 0.8, 12 at 0.85, 38 at 0.9; real scans read
@@ -59,7 +59,7 @@ FAINT_SPECK_PT = 1.6  # up to this size a blot far paler than the print is dust 
 # px: the narrowest a recognition input is padded to (rapidocr's 320; ocr_rec.ALONE_WIDTH).
 # 96 cuts CPU time by a fifth but lowers the confidence of lone digits (54 of 794 correct
 # cells fell below 0.9, one misread at 0.6–0.7); at 320 no misread in 794
-# (benchmarks/ocr_engines.py, HANDOFF.md); 160 read 19 of 1,709 numbers differently
+# (benchmarks/ocr_engines.py, results.md); 160 read 19 of 1,709 numbers differently
 # (benchmarks/ocr_rec_variants.py).
 REC_WIDTH = 320
 MAX_PIXELS = 60_000_000  # an image larger than this (e.g. 7700 x 7700) is refused, not OCR'd
