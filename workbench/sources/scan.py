@@ -56,6 +56,7 @@ UNCERTAIN = 0.75  # below: unread. 0.70 let a 0 read as "10" (0.707) through; a 
 MAX_SKEW = 1.5  # degrees
 SPECK_PT = 0.65  # an ink blot narrower than this (points) is dust: a 9-pt full stop is ~0.9 pt
 FAINT_SPECK_PT = 1.6  # up to this size a blot far paler than the print is dust as well
+FAINT_INK = 40  # grey levels above the ink threshold that are still a glyph's faint rim, not paper
 # px: the narrowest a recognition input is padded to (rapidocr's 320; ocr_rec.ALONE_WIDTH).
 # 96 cuts CPU time by a fifth but lowers the confidence of lone digits (54 of 794 correct
 # cells fell below 0.9, one misread at 0.6–0.7); at 320 no misread in 794
@@ -191,14 +192,15 @@ def image_dpi(image: Image.Image) -> float | None:
 def page_blocks(rgb: np.ndarray, dpi: float, page: int) -> list[Block]:
     """OCR a page image (RGB array) at ``dpi`` into blocks, through the PDF lattice builder."""
     gray = _deskew(_without_red(rgb))
-    ink = _despeckle(_ink(gray), gray, dpi)
+    threshold = _threshold(gray)
+    ink, faint = _despeckle(gray, threshold, dpi)
     scale = 72.0 / dpi
     horizontal, vertical, lines = _rules(ink, dpi)
     horizontal = lattice.join([lattice.Rule(r.pos * scale, r.start * scale, r.end * scale) for r in horizontal])
     vertical = lattice.join([lattice.Rule(r.pos * scale, r.start * scale, r.end * scale) for r in vertical])
     text_ink = ink & ~lines
     pieces, in_cells = _pieces(text_ink, _cell_boxes(horizontal, vertical, dpi, gray.shape), dpi / 72)
-    chars = _recognise(_only_text(gray, text_ink), pieces, in_cells, scale)
+    chars = _recognise(_only_text(gray, faint & ~lines), pieces, in_cells, scale)
     height_pt, width_pt = gray.shape[0] * scale, gray.shape[1] * scale
     content = lattice.PageContent(chars, horizontal, vertical, 1, height_pt)
 
@@ -259,50 +261,52 @@ def _without_red(rgb: np.ndarray) -> np.ndarray:
     return gray
 
 
-def _ink(gray: np.ndarray) -> np.ndarray:
-    """Dark pixels (boolean), Otsu's threshold, bounded so a blank page is not all ink."""
+def _threshold(gray: np.ndarray) -> float:
+    """What is ink: Otsu's threshold, bounded so a blank page is not all ink."""
     import cv2
 
     threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return gray < min(max(threshold, 100), 200)
+    return min(max(threshold, 100), 200)
 
 
-def _despeckle(ink: np.ndarray, gray: np.ndarray, dpi: float) -> np.ndarray:
-    """Ink without specks of dust (and JPEG motes) smaller than a printed full stop; they are
-    whitened in ``gray`` too. A speck inside a number's piece reads as a point (496 → 4.96) or
-    widens the piece over empty paper; a full stop of a 9-pt font is still larger than SPECK_PT."""
+def _despeckle(gray: np.ndarray, threshold: float, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ink (dark pixels) and faint ink (down to FAINT_INK paler) without dust; dust is whitened in
+    ``gray`` too. A speck in a number's piece reads as a point (496 → 4.96) or widens the piece.
+
+    Blots are judged whole in the faint mask, where a glyph's pieces that binarising broke apart
+    (the bar of a small 4 at 150 dpi) still hang together through their grey rims: a blot
+    smaller than SPECK_PT (a 9-pt full stop is ~0.9 pt), or up to FAINT_SPECK_PT and far paler
+    than print, is dust. Removing part of a glyph instead would turn a 4 into a confident 1."""
     import cv2
     import numpy as np
 
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    ink = gray < threshold
+    faint = gray < min(threshold + FAINT_INK, 250)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(faint.astype(np.uint8), connectivity=8)
     area = stats[:, cv2.CC_STAT_AREA]
-    small = area < (SPECK_PT * dpi / 72) ** 2
-    # A blot up to a larger size is dust too when even its darkest pixel is far paler than
-    # print: a full stop is as dark as the digits beside it.
-    medium = ~small & (area < (FAINT_SPECK_PT * dpi / 72) ** 2)
-    if medium[1:].any():
-        on = labels[ink]
+    dust = area < (SPECK_PT * dpi / 72) ** 2
+    medium = ~dust & (area < (FAINT_SPECK_PT * dpi / 72) ** 2)
+    if medium[1:].any() and ink.any():
         darkest = np.full(count, 255, dtype=np.uint8)
-        np.minimum.at(darkest, on, gray[ink])
+        np.minimum.at(darkest, labels[faint], gray[faint])
         print_dark = float(np.percentile(gray[ink], 10))
-        ceiling = float(gray[ink].max())
-        small |= medium & (darkest > (print_dark + ceiling) / 2)
-    small[0] = False  # the background
-    if not small.any():
-        return ink
-    specks = small[labels]
+        dust |= medium & (darkest > (print_dark + threshold) / 2)  # a full stop is as dark as its digits
+    dust[0] = False  # the background
+    if not dust[1:].any():
+        return ink, faint
+    specks = dust[labels]
     gray[specks] = 255
-    return ink & ~specks
+    return ink & ~specks, faint & ~specks
 
 
-def _only_text(gray: np.ndarray, text_ink: np.ndarray) -> np.ndarray:
-    """What recognition sees: the text's own pixels (and their anti-aliased rim), white paper
-    elsewhere. Grey paper, pale dust, what is left of a seal and the ruling lines beside a
+def _only_text(gray: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """What recognition sees: the text's pixels down to faint ink (and their anti-aliased rim),
+    white paper elsewhere. Grey paper, what is left of a seal and the ruling lines beside a
     cell's number are not text; the recogniser reads a pale blot between two digits as a point."""
     import cv2
     import numpy as np
 
-    rim = cv2.dilate(text_ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    rim = cv2.dilate(text.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     return np.where(rim, gray, np.uint8(255))
 
 
