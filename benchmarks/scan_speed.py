@@ -12,8 +12,7 @@ child, the per-child form of ``RUSAGE_CHILDREN``). Each figure is the median of 
 children. The floor is the same measurement on the text-layer PDF of the same report: the
 path that must not slow down. The issue's goal: ≤ 2 s per scanned page.
 
-Until the OCR reader exists the scanned files are refused (SourceError); the table then shows
-the refusal time and says "refused".
+A file the reader refuses (SourceError) shows the refusal time and says "refused".
 
     .venv/bin/python benchmarks/scan_speed.py            # 3 runs per file
     .venv/bin/python benchmarks/scan_speed.py --runs 5
