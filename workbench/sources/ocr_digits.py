@@ -55,7 +55,8 @@ def plain_reading(preds: np.ndarray, character: tuple[str, ...]) -> tuple[str, f
 
 
 def number_reading(preds: np.ndarray, character: tuple[str, ...]) -> tuple[str, float] | None:
-    """The reading with zero lookalikes folded into 0, or None when it is not a number."""
+    """The reading with zero lookalikes folded into 0, or None when it is not a number; its
+    confidence is the mean over its characters of each one's best frame."""
     separators, digits, others = _groups(character)
     columns = [preds[:, 0]] + [preds[:, g].sum(axis=1) for g in digits]
     labels = ["", *"0123456789"]
@@ -70,7 +71,12 @@ def number_reading(preds: np.ndarray, character: tuple[str, ...]) -> tuple[str, 
     keep[1:] = best[1:] != best[:-1]
     keep &= best != 0
     chosen = [labels[i] for i in best[keep]]
-    probs = table[np.arange(len(best)), best][keep].tolist()
+    # Each character's probability is that of its best frame: a digit drawn over two frames
+    # (0.63 then 0.98) is judged on the clearer one, not on whichever came first.
+    frame_probs = table[np.arange(len(best)), best]
+    starts = np.flatnonzero(np.r_[True, best[1:] != best[:-1]])
+    run_best = np.maximum.reduceat(frame_probs, starts)
+    probs = [float(p) for p, label in zip(run_best, best[starts], strict=True) if label != 0]
     # A number never ends with a separator: a point after the last digit is a mote of dust.
     while chosen and chosen[-1] is not None and chosen[-1] in NUMBER_PUNCTUATION + TRAILING_DUST:
         chosen.pop(), probs.pop()

@@ -117,17 +117,48 @@ def reading(frames: np.ndarray, index: np.ndarray, prob: np.ndarray) -> Reading:
 
 def read_alone(gray: np.ndarray, floor: int | None = None, in_cell: bool = False) -> Reading:
     """One piece, padded (mid-grey, as rapidocr pads) to at least ``floor`` (ALONE_WIDTH) px; a
-    piece in a table cell gets its number reading when it has one (``ocr_digits``)."""
+    piece in a table cell gets its number reading when it has one (``ocr_digits``).
+
+    CTC writes a doubled digit as the digit, a blank, the digit; where two 7s touch, the blank
+    may never come and "77" reads "7" with 0.97. So a number whose digit fills LONG_RUN or more
+    frames in a row is read again from the piece drawn 1.5× wider (the blank then has room);
+    when the two readings differ the piece is not read (confidence 0)."""
+    character = _characters()
+    preds = predict(_row(resized(gray), floor))
+    number = ocr_digits.number_reading(preds, character) if in_cell else None
+    if number is not None and _longest_run(preds) >= LONG_RUN:
+        again = ocr_digits.number_reading(predict(_row(_stretched(resized(gray), 1.5), floor)), character)
+        if again is None or again[0] != number[0]:
+            return Reading(number[0], 0.0)
+    text, confidence = number or ocr_digits.plain_reading(preds, character)
+    return Reading(text, confidence)
+
+
+LONG_RUN = 3  # frames (8 input columns each) one digit may fill before it may be two
+
+
+def _row(piece: np.ndarray, floor: int | None) -> np.ndarray:
     import numpy as np
 
-    piece = resized(gray) / 127.5 - 1.0
     row = np.zeros((HEIGHT, max(floor or ALONE_WIDTH, piece.shape[1])), dtype=np.float32)
-    row[:, :piece.shape[1]] = piece
-    preds = predict(row)
-    character = _characters()
-    text, confidence = (ocr_digits.number_reading(preds, character) if in_cell else None) \
-        or ocr_digits.plain_reading(preds, character)
-    return Reading(text, confidence)
+    row[:, :piece.shape[1]] = piece / 127.5 - 1.0
+    return row
+
+
+def _stretched(piece: np.ndarray, factor: float) -> np.ndarray:
+    import cv2
+
+    return cv2.resize(piece, (max(1, round(piece.shape[1] * factor)), HEIGHT))
+
+
+def _longest_run(preds: np.ndarray) -> int:
+    """The most consecutive frames one non-blank class is the likeliest in."""
+    best, run, last = 0, 0, 0
+    for label in preds.argmax(axis=1).tolist():
+        run = run + 1 if label == last and label != 0 else (1 if label != 0 else 0)
+        last = label
+        best = max(best, run)
+    return best
 
 
 def _characters() -> tuple[str, ...]:
