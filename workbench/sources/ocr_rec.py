@@ -54,6 +54,11 @@ class Reading:
     confidence: float  # the mean probability of its characters, as rapidocr computes it
 
 
+def threads() -> int:
+    """onnxruntime's thread count: ``WORKBENCH_OCR_THREADS``, or -1 (its own choice)."""
+    return int(os.environ.get("WORKBENCH_OCR_THREADS", "-1") or -1)
+
+
 def recogniser() -> Any:
     """rapidocr's text recogniser alone (its detection and angle models are never loaded)."""
     global _REC
@@ -66,8 +71,7 @@ def recogniser() -> Any:
             except ImportError as exc:  # pragma: no cover - a dependency of the package
                 raise RuntimeError("OCR 组件未安装（pip install rapidocr-onnxruntime）") from exc
             config = read_yaml(str(root_dir / "config.yaml"))["Rec"]
-            threads = int(os.environ.get("WORKBENCH_OCR_THREADS", "-1") or -1)
-            config.update(intra_op_num_threads=threads, inter_op_num_threads=threads,
+            config.update(intra_op_num_threads=threads(), inter_op_num_threads=threads(),
                           model_path=str(root_dir / config["model_path"]))
             _REC = TextRecognizer(config)
     return _REC

@@ -93,11 +93,11 @@ def engine() -> Any:
     global _ENGINE
     with _ENGINE_LOCK:
         if _ENGINE is None:
-            try:
-                from rapidocr_onnxruntime import RapidOCR
-            except ImportError as exc:  # pragma: no cover - a dependency of the package
-                raise RuntimeError("OCR 组件未安装（pip install rapidocr-onnxruntime）") from exc
-            threads = int(os.environ.get("WORKBENCH_OCR_THREADS", "-1") or -1)
+            from rapidocr_onnxruntime import RapidOCR  # benchmarks only; the reader uses ocr_rec
+
+            from workbench.sources.ocr_rec import threads as ocr_threads
+
+            threads = ocr_threads()
             _ENGINE = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads,
                                use_cls=False, print_verbose=False)
             # Batches of 16 similar widths (rapidocr sorts the pieces by width first).
