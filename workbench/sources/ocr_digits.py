@@ -67,16 +67,13 @@ def number_reading(preds: np.ndarray, character: tuple[str, ...]) -> tuple[str, 
     labels.append(None)  # any other character: not a number
     table = np.stack(columns, axis=1)
     best = table.argmax(axis=1)
-    keep = np.ones(len(best), dtype=bool)
-    keep[1:] = best[1:] != best[:-1]
-    keep &= best != 0
-    chosen = [labels[i] for i in best[keep]]
-    # Each character's probability is that of its best frame: a digit drawn over two frames
-    # (0.63 then 0.98) is judged on the clearer one, not on whichever came first.
-    frame_probs = table[np.arange(len(best)), best]
+    # One character per run of frames with the same label (CTC), blanks dropped; its probability
+    # is that of its best frame: a digit drawn over two frames (0.63 then 0.98) is judged on the
+    # clearer one, not on whichever came first.
     starts = np.flatnonzero(np.r_[True, best[1:] != best[:-1]])
-    run_best = np.maximum.reduceat(frame_probs, starts)
-    probs = [float(p) for p, label in zip(run_best, best[starts], strict=True) if label != 0]
+    run_best = np.maximum.reduceat(table[np.arange(len(best)), best], starts)
+    runs = [(labels[label], float(p)) for label, p in zip(best[starts], run_best, strict=True) if label != 0]
+    chosen, probs = [ch for ch, _ in runs], [p for _, p in runs]
     # A number never ends with a separator: a point after the last digit is a mote of dust.
     while chosen and chosen[-1] is not None and chosen[-1] in NUMBER_PUNCTUATION + TRAILING_DUST:
         chosen.pop(), probs.pop()

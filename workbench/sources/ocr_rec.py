@@ -128,10 +128,11 @@ def read_alone(gray: np.ndarray, floor: int | None = None, in_cell: bool = False
     frames in a row is read again from the piece drawn 1.5× wider (the blank then has room);
     when the two readings differ the piece is not read (confidence 0)."""
     character = _characters()
-    preds = predict(_row(resized(gray), floor))
+    piece = resized(gray)
+    preds = predict(_row(piece, floor))
     number = ocr_digits.number_reading(preds, character) if in_cell else None
     if number is not None and _longest_run(preds) >= LONG_RUN:
-        again = ocr_digits.number_reading(predict(_row(_stretched(resized(gray), 1.5), floor)), character)
+        again = ocr_digits.number_reading(predict(_row(_stretched(piece, 1.5), floor)), character)
         if again is None or again[0] != number[0]:
             return Reading(number[0], 0.0)
     text, confidence = number or ocr_digits.plain_reading(preds, character)
